@@ -1,0 +1,3 @@
+module rollout/app
+
+go 1.26

@@ -1,0 +1,111 @@
+// Parses the `rollout:` config of a stack once, at the edge, and reports every problem at once.
+import type { core } from "zod";
+import { Environment, environments } from "./defaults";
+import { StackConfig, stackSchema } from "./schema";
+
+export const configNamespace = "rollout";
+const knownKeys = ["environment", "cluster", "registry", "image", "cd", "apps"] as const;
+
+/** Thrown before any resource is registered; its message lists every problem, one per line. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid stack config (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Validates the raw config of a stack: `raw` maps full keys (`rollout:apps`) to values, either
+ * already parsed (YAML in tests and the renderer) or as Pulumi hands them to the program (strings,
+ * JSON for structured values). Keys of other namespaces (`gcp:project`) are ignored.
+ */
+export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackName: string): StackConfig {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [fullKey, value] of Object.entries(raw)) {
+    const [ns, key] = fullKey.split(":", 2);
+    if (ns !== configNamespace) continue;
+    if (!(knownKeys as readonly string[]).includes(key)) {
+      problems.push(`${fullKey}: unknown key; expected one of ${knownKeys.map((k) => `${configNamespace}:${k}`).join(", ")}`);
+      continue;
+    }
+    values[key] = decode(value);
+  }
+  const env = values.environment ?? ((environments as readonly string[]).includes(stackName) ? stackName : undefined);
+  if (env === undefined) {
+    problems.push(`${configNamespace}:environment: expected one of ${environments.join(", ")} (required because the stack name '${stackName}' is not one of them)`);
+  } else {
+    values.environment = env;
+  }
+  // With an unusable environment, validate against staging's schema so the other problems still show.
+  const schemaEnv: Environment = (environments as readonly unknown[]).includes(env) ? (env as Environment) : "staging";
+  const result = stackSchema(schemaEnv).safeParse(values, { reportInput: true });
+  if (result.success && problems.length === 0) return result.data;
+  if (!result.success) problems.push(...result.error.issues.map(formatIssue));
+  throw new ConfigError(problems);
+}
+
+function decode(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  const trimmed = value.trim();
+  if (trimmed.startsWith("{") || trimmed.startsWith("[")) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+/** `["apps", 0, "replicas"]` -> `rollout:apps[0].replicas` */
+export function formatKeyPath(path: readonly PropertyKey[]): string {
+  let out = configNamespace;
+  path.forEach((part, i) => {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
+  });
+  return out;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "nothing (the key is missing)";
+  const json = JSON.stringify(value);
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+function formatIssue(issue: core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((k) => `${formatKeyPath([...issue.path, k])}: unknown key; check the spelling against the config reference in README.md`).join("\n  - ");
+    case "invalid_union":
+      if (issue.errors.length > 0 && issue.message.startsWith("Invalid input")) {
+        // A union where no branch matched: report the branch errors of the closest branch.
+        const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
+        if (closest.length > 0) return closest.map((sub) => formatIssue({ ...sub, path: [...issue.path, ...sub.path] } as core.$ZodIssue)).join("\n  - ");
+      }
+      return `${formatKeyPath(issue.path)}: ${expectation(issue)}, got ${show(input)}`;
+    default:
+      return `${formatKeyPath(issue.path)}: ${expectation(issue)}, got ${show(input)}`;
+  }
+}
+
+function expectation(issue: core.$ZodIssue): string {
+  // Messages written in the schema already say what is expected; zod's own defaults are rephrased.
+  if (issue.message.startsWith("expected")) return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      return `expected ${issue.expected}`;
+    case "invalid_value":
+      return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "too_small":
+      return issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : `expected a value >= ${issue.minimum}`;
+    case "too_big":
+      return issue.origin === "array" ? `expected at most ${issue.maximum} item(s)` : `expected a value <= ${issue.maximum}`;
+    case "invalid_format":
+      return `expected a string in ${issue.format} format`;
+    default:
+      return `expected a valid value (${issue.message})`;
+  }
+}

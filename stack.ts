@@ -1,0 +1,130 @@
+// The whole stack as a function of its validated config, so the program, the tests and the offline
+// renderer run exactly the same code.
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { execFileSync } from "child_process";
+import { defaultsByEnvironment } from "./config/defaults";
+import type { StackConfig } from "./config/schema";
+import { App, stackImage } from "./components/app";
+import { AppImage } from "./components/app-image";
+import { CdAccess } from "./components/cd-access";
+import { GkeCluster } from "./components/gke-cluster";
+import { ImageRegistry } from "./components/image-registry";
+import { kubeconfigProvider } from "./components/kube-provider";
+import { artifactRegistryRepository, resolveGitSha } from "./lib/image-ref";
+import { AppPlan, withImage } from "./strategies/plan";
+
+export interface StackOutputs {
+  readonly environment: string;
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubeconfig?: pulumi.Output<string>;
+  readonly registryUrl?: pulumi.Output<string>;
+  readonly image: pulumi.Output<string>;
+  readonly imageDigest: pulumi.Output<string>;
+  readonly imageCommit: pulumi.Output<string>;
+  readonly namespaces: pulumi.Output<string>[];
+  readonly cdServiceAccount: pulumi.Output<string>;
+  readonly ciServiceAccountEmail?: pulumi.Output<string>;
+  readonly workloadIdentityProvider?: pulumi.Output<string>;
+  readonly rolloutPlan: pulumi.Output<AppPlan[]>;
+  /** The same plan before the image is known (a preview of a build): the image shows as a placeholder. */
+  readonly rolloutPlanDraft: AppPlan[];
+}
+
+export interface StackContext {
+  readonly stack: string;
+  /** Where `app/` and other build contexts are resolved. */
+  readonly projectDir: string;
+  /** `GITHUB_SHA` or the like. */
+  readonly envSha?: string;
+  readonly gitHead?: () => string | undefined;
+}
+
+export function gitHead(cwd: string): string | undefined {
+  try {
+    return execFileSync("git", ["rev-parse", "HEAD"], { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function defineStack(config: StackConfig, ctx: StackContext): StackOutputs {
+  const env = config.environment;
+  const protect = config.cluster.provider === "gke" && defaultsByEnvironment[env].protect;
+
+  let provider: k8s.Provider;
+  let cluster: GkeCluster | undefined;
+  let registry: ImageRegistry | undefined;
+  if (config.cluster.provider === "gke") {
+    cluster = new GkeCluster(`${env}-cluster`, { config: config.cluster, environment: env, protect });
+    provider = cluster.provider;
+    registry = new ImageRegistry(`${env}-registry`, {
+      config: config.registry!,
+      project: config.cluster.project,
+      region: config.cluster.region,
+      readers: [pulumi.interpolate`serviceAccount:${cluster.nodeServiceAccountEmail}`],
+      protect,
+    });
+  } else {
+    provider = kubeconfigProvider(`${env}-k8s`, { context: config.cluster.context, path: config.cluster.path });
+  }
+
+  const gitSha = config.image.source === "build"
+    ? resolveGitSha({ configured: config.image.gitSha, environment: ctx.envSha, fromGit: ctx.gitHead ?? (() => gitHead(ctx.projectDir)) })
+    : undefined;
+  const image = new AppImage(`${env}-image`, { config: config.image, registryUrl: registry?.url, gitSha, projectDir: ctx.projectDir });
+  if (cluster && config.image.source === "promote") {
+    // The promoted digest stays in staging's repository (a copy would be another artifact):
+    // production's nodes get pull access to that one repository.
+    const nodes = cluster.nodeServiceAccountEmail;
+    new gcp.artifactregistry.RepositoryIamMember(`${env}-promoted-image-reader`, {
+      project: image.ref.apply((r) => requireRepo(r).project),
+      location: image.ref.apply((r) => requireRepo(r).location),
+      repository: image.ref.apply((r) => requireRepo(r).repository),
+      role: "roles/artifactregistry.reader",
+      member: pulumi.interpolate`serviceAccount:${nodes}`,
+    }, { parent: image });
+  }
+  const version = pulumi.all([image.commit, image.digest]).apply(([commit, digest]) => (commit ? commit.slice(0, 12) : `sha256-${digest.slice(7, 19)}`));
+
+  const apps = config.apps.map((appConfig) => new App(appConfig.name, {
+    config: appConfig,
+    environment: env,
+    stack: ctx.stack,
+    image: image.ref,
+    version,
+    provider,
+    protectNamespace: protect,
+  }));
+
+  const cd = new CdAccess(`${env}-cd`, {
+    config: config.cd,
+    environment: env,
+    appNamespaces: apps.map((a) => a.namespace),
+    provider,
+    gcp: cluster && registry ? { project: cluster.project, repository: registry.repository } : undefined,
+  });
+
+  return {
+    environment: env,
+    clusterName: cluster ? cluster.name : pulumi.output(config.cluster.provider === "kubeconfig" ? config.cluster.context ?? "current-context" : ""),
+    kubeconfig: cluster?.kubeconfig,
+    registryUrl: registry?.url,
+    image: image.ref,
+    imageDigest: image.digest,
+    imageCommit: image.commit,
+    namespaces: apps.map((a) => a.namespace),
+    cdServiceAccount: pulumi.interpolate`${cd.namespace}/${cd.serviceAccountName}`,
+    ciServiceAccountEmail: cd.ciServiceAccountEmail,
+    workloadIdentityProvider: cd.workloadIdentityProvider,
+    rolloutPlanDraft: apps.map((a) => withImage(a.plan, stackImage, "(this update's image)", "(this update's image)")),
+    rolloutPlan: pulumi.all([image.ref, version]).apply(([ref, v]) => apps.map((a) => withImage(a.plan, stackImage, ref, v))),
+  };
+}
+
+function requireRepo(ref: string): { location: string; project: string; repository: string } {
+  const repo = artifactRegistryRepository(ref);
+  if (!repo) throw new Error(`promoted image '${ref}': expected an Artifact Registry image (<location>-docker.pkg.dev/<project>/<repository>/...)`);
+  return repo;
+}
