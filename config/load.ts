@@ -39,7 +39,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackNa
   }
   // With an unusable environment, validate against staging's schema so the other problems still show.
   const schemaEnv: Environment = (environments as readonly unknown[]).includes(env) ? (env as Environment) : "staging";
-  const result = stackSchema(schemaEnv).safeParse(values, { reportInput: true });
+  const result = stackSchema(schemaEnv).safeParse({ ...values, environment: values.environment ?? schemaEnv }, { reportInput: true });
   if (result.success && problems.length === 0) return result.data;
   if (!result.success) problems.push(...result.error.issues.map(formatIssue));
   throw new ConfigError(problems);
