@@ -49,7 +49,11 @@ function isKubernetesObject(r: RecordedResource): boolean {
 
 /** Runs the stack offline; a `promote` image takes the digest the referenced stack renders to. */
 export async function renderStack(projectDir: string, stack: string, gitSha?: string): Promise<RenderResult> {
-  const raw = readStackConfig(projectDir, stack);
+  return renderConfig(projectDir, readStackConfig(projectDir, stack), stack, gitSha);
+}
+
+/** Renders a stack from raw config values (the e2e suite renders variants of the local stack). */
+export async function renderConfig(projectDir: string, raw: Record<string, unknown>, stack: string, gitSha?: string): Promise<RenderResult> {
   const image = raw["rollout:image"] as { source?: string; fromStack?: string } | undefined;
   const stackReferences: Record<string, Record<string, unknown>> = {};
   if (image?.source === "promote" && image.fromStack) {
