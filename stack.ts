@@ -95,6 +95,7 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     image: image.ref,
     version,
     provider,
+    kubeAccess: cluster ? { kubeconfig: cluster.kubeconfig } : config.cluster.provider === "kubeconfig" ? { kubeconfig: config.cluster.path, context: config.cluster.context } : undefined,
     protectNamespace: protect,
   }));
 

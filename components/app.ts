@@ -4,8 +4,10 @@ import type { Environment } from "../config/defaults";
 import { defaultsByEnvironment } from "../config/defaults";
 import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, namespaceOf, roleAnnotation } from "../lib/labels";
-import { AppPlan, planApp, WorkloadPlan } from "../strategies/plan";
+import { planApp } from "../strategies/plan";
+import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
 import * as objects from "../workloads/objects";
+import { RolloutGate } from "./gate";
 
 /** Placeholder the plan uses for "the stack image"; the component substitutes the real digest. */
 export const stackImage = "<stack image>";
@@ -20,13 +22,19 @@ export interface AppArgs {
   /** Version label of the stack image (short commit). */
   readonly version: pulumi.Input<string>;
   readonly provider: k8s.Provider;
+  /** How gates reach the API server's service proxy (kubeconfig contents or path, context). */
+  readonly kubeAccess?: { readonly kubeconfig?: pulumi.Input<string>; readonly context?: string };
   /** Pulumi `protect` on the namespace (production): deleting it deletes everything in it. */
   readonly protectNamespace?: boolean;
 }
 
+type Entry = { key: string; after: readonly string[]; create: (deps: pulumi.Resource[]) => pulumi.Resource };
+
 /**
- * One application in its own namespace: ServiceAccount, immutable ConfigMap, the workloads and
- * Services its strategy plan names, a PodDisruptionBudget and an optional HPA.
+ * One application in its own namespace: ServiceAccount, immutable ConfigMap, and the workloads,
+ * Services, HTTPRoutes and gates its strategy plan names, ordered by the plan with `dependsOn`
+ * (so traffic never moves to a version before it is available and has passed its gates),
+ * plus a PodDisruptionBudget and an optional HPA.
  */
 export class App extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
@@ -65,40 +73,50 @@ export class App extends pulumi.ComponentResource {
       // Older revisions keep their config: `kubectl rollout undo` brings back pods that still find it.
       retainOnDelete: true,
     });
-    const configMapName = cmSpec ? (cmSpec.metadata!.name as string) : undefined;
-
+    const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : [])];
     const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.image}`;
-    const workloadResources = new Map<string, pulumi.CustomResource>();
-    for (const w of this.plan.workloads) {
-      workloadResources.set(w.name, this.workload(name, w, app, id, {
-        image: w.image === stackImage ? args.image : w.image,
-        version: w.version === stackImage ? args.version : w.version,
-        changeCause,
-        configMapName,
-        serviceAccountName: sa.metadata.name,
-      }, { ...inNs, dependsOn: [ns, sa, ...(cm ? [cm] : [])] }));
-    }
+    const sub = <T extends string>(v: T) => (v === stackImage ? args.image : v);
+    const subVersion = (v: string) => (v === stackImage ? args.version : v);
 
-    let liveService: k8s.core.v1.Service | undefined;
-    for (const s of this.plan.services) {
-      const spec = objects.service({ app, id, name: s.name, selectorExtra: s.selectorExtra, headless: s.purpose === "headless" });
-      const after = s.after.map((w) => workloadResources.get(w)!).filter(Boolean);
-      const svc = new k8s.core.v1.Service(`${s.name}-service`, spec, { ...inNs, dependsOn: [ns, ...after] });
-      if (s.purpose === "live") liveService = svc;
-    }
-    this.serviceName = liveService ? liveService.metadata.name : pulumi.output("");
+    const entries: Entry[] = [
+      ...this.plan.workloads.map((w): Entry => ({
+        key: `workload:${w.name}`,
+        after: w.after,
+        create: (deps) => this.workload(w, app, id, {
+          image: sub(w.image), version: subVersion(w.version), changeCause,
+          configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined, serviceAccountName: sa.metadata.name,
+        }, { ...inNs, dependsOn: [...podDeps, ...deps] }),
+      })),
+      ...this.plan.services.map((s): Entry => ({
+        key: `service:${s.name}`,
+        after: s.after,
+        create: (deps) => this.service(s, app, id, { ...inNs, dependsOn: [ns, ...deps] }),
+      })),
+      ...this.plan.gates.map((g): Entry => ({
+        key: `gate:${g.name}`,
+        after: g.after,
+        create: (deps) => this.gate(g, id, args, { parent: this, dependsOn: deps }),
+      })),
+      ...this.plan.routes.map((r): Entry => ({
+        key: `route:${r.name}`,
+        after: r.after,
+        create: (deps) => this.route(r, app, id, { ...inNs, dependsOn: [ns, ...deps] }),
+      })),
+    ];
+    const created = createInOrder(entries);
+    const live = this.plan.services.find((s) => s.purpose === "live");
+    this.serviceName = live ? (created.get(`service:${live.name}`) as k8s.core.v1.Service).metadata.name : pulumi.output("");
 
     const budget = objects.pdbBudget(app, defaultsByEnvironment[environment].pdb);
     if (budget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget(app, id, budget), inNs);
     const main = this.plan.workloads[0];
     const hpa = objects.horizontalPodAutoscaler(app, id, { kind: app.kind, name: main.name });
-    if (hpa) new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpa, { ...inNs, dependsOn: [ns, workloadResources.get(main.name)!] });
+    if (hpa) new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpa, { ...inNs, dependsOn: [ns, created.get(`workload:${main.name}`)!] });
 
     this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, plan: this.plan });
   }
 
   private workload(
-    name: string,
     w: WorkloadPlan,
     app: AppConfig,
     id: AppIdentity,
@@ -106,13 +124,13 @@ export class App extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): pulumi.CustomResource {
     const args = pulumi.all([inputs.image, inputs.version, inputs.changeCause, inputs.serviceAccountName]).apply(([image, version, changeCause, serviceAccountName]): objects.WorkloadArgs => ({
-      app, id, name: w.name, image, version, trackLabels: w.trackLabels, replicas: w.replicas,
+      app, id, name: w.name, image, version, trackLabels: w.trackLabels, replicas: w.replicas, update: w.update,
       configMapName: inputs.configMapName, serviceAccountName, changeCause,
       annotations: w.role ? { [roleAnnotation]: w.role } : undefined,
     }));
     const resourceName = `${w.name}-${w.kind.toLowerCase()}`;
     // The HPA owns spec.replicas after creation; the provider then keeps the live value.
-    if (app.hpa) opts = { ...opts, ignoreChanges: ["spec.replicas"] };
+    if (app.hpa && w.role === undefined) opts = { ...opts, ignoreChanges: ["spec.replicas"] };
     switch (w.kind) {
       case "StatefulSet": {
         const o = args.apply((a) => objects.statefulSet(a, `${app.name}-headless`));
@@ -128,4 +146,44 @@ export class App extends pulumi.ComponentResource {
       }
     }
   }
+
+  private service(s: ServicePlan, app: AppConfig, id: AppIdentity, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
+    const spec = objects.service({ app, id, name: s.name, selectorExtra: s.selectorExtra, headless: s.purpose === "headless" });
+    return new k8s.core.v1.Service(`${s.name}-service`, spec, opts);
+  }
+
+  private route(r: RoutePlan, app: AppConfig, id: AppIdentity, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+    const o = objects.httpRoute(app, id, r) as { apiVersion: string; kind: string; metadata: k8s.types.input.meta.v1.ObjectMeta; spec: Record<string, unknown> };
+    return new k8s.apiextensions.CustomResource(`${r.name}-httproute`, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec }, opts);
+  }
+
+  private gate(g: GatePlan, id: AppIdentity, args: AppArgs, opts: pulumi.CustomResourceOptions): RolloutGate {
+    const candidate = this.plan.workloads.find((w) => w.name === g.candidate)?.image ?? stackImage;
+    return new RolloutGate(g.name, {
+      namespace: namespaceOf(id),
+      service: g.service,
+      config: g.config,
+      candidate: candidate === stackImage ? args.image : candidate,
+      kubeconfig: args.kubeAccess?.kubeconfig,
+      context: args.kubeAccess?.context,
+    }, opts);
+  }
+}
+
+/** Creates entries once everything they come `after` exists; a cycle in the plan is a bug. */
+function createInOrder(entries: Entry[]): Map<string, pulumi.Resource> {
+  const created = new Map<string, pulumi.Resource>();
+  const known = new Set(entries.map((e) => e.key));
+  let pending = entries;
+  while (pending.length > 0) {
+    for (const e of pending) {
+      const unknown = e.after.filter((a) => !known.has(a));
+      if (unknown.length > 0) throw new Error(`rollout plan: ${e.key} comes after ${unknown.join(", ")}, which the plan does not contain`);
+    }
+    const ready = pending.filter((e) => e.after.every((a) => created.has(a)));
+    if (ready.length === 0) throw new Error(`rollout plan has a dependency cycle among ${pending.map((e) => e.key).join(", ")}`);
+    for (const e of ready) created.set(e.key, e.create(e.after.map((a) => created.get(a)!)));
+    pending = pending.filter((e) => !created.has(e.key));
+  }
+  return created;
 }

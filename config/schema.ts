@@ -155,10 +155,85 @@ const rollingSchema = (env: Environment) =>
     maxUnavailable: intOrPercent.default(defaultsByEnvironment[env].maxUnavailable),
   });
 
+/** A version slot: an explicit digest, or (no image) the stack image this update deploys. */
+const versionSchema = z.strictObject({ image: digestRef.optional() }).prefault({});
+
+/** The Gateway (GKE's Gateway controller, or any Gateway API implementation) routes attach to. */
+const gatewayRefSchema = z.strictObject({
+  name: dnsLabel,
+  namespace: dnsLabel,
+  /** Hostnames the route answers for; empty means the Gateway's. */
+  hostnames: z.array(z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/)).default([]),
+});
+
+/** Checks a new version must pass inside `pulumi up` before traffic moves to it. */
+const gatesSchema = z.strictObject({
+  /** HTTP smoke check through the API server's service proxy (like the seeds' CI curl test). */
+  smoke: z.strictObject({
+    path: z.string().startsWith("/").default("/"),
+    expectStatus: positiveInt(100, 599).default(200),
+    expectBody: z.string().optional(),
+    attempts: positiveInt(1, 100).default(5),
+    intervalSeconds: positiveInt(1, 300).default(3),
+  }).optional(),
+  /** A PromQL query whose value must stay at or below `max` (e.g. an error ratio). */
+  prometheus: z.strictObject({
+    url: z.url({ error: "expected an http(s) URL of the Prometheus API, e.g. http://prometheus.monitoring:9090" }),
+    query: z.string().min(1),
+    max: z.number(),
+  }).optional(),
+});
+export type GatesConfig = z.infer<typeof gatesSchema>;
+
+const blueGreenSchema = z.strictObject({
+  type: z.literal("blueGreen"),
+  /** Slot the live Service selects. Required unless autoPromote (then: the slot running the new version). */
+  live: z.enum(["blue", "green"]).optional(),
+  slots: z.strictObject({ blue: versionSchema, green: versionSchema }),
+  /** Switch live traffic in the same `pulumi up`, once the new slot is fully available (and gates pass). */
+  autoPromote: z.boolean().default(false),
+  /** The slot not serving live traffic: `keep` it at full size (instant rollback) or `scaleDown` to 0 after the switch. */
+  idle: z.enum(["keep", "scaleDown"]).default("keep"),
+  gates: gatesSchema.optional(),
+});
+
+const canarySchema = z.strictObject({
+  type: z.literal("canary"),
+  /** `replicas`: split by pod counts behind one Service (no extra infrastructure). `gateway`: exact weights through an HTTPRoute. */
+  traffic: z.enum(["replicas", "gateway"]).default("replicas"),
+  /** The version in production now. */
+  stable: z.strictObject({ image: digestRef }),
+  /** The candidate; defaults to the stack image. */
+  canary: versionSchema,
+  /** Percent of traffic to the canary in this step. */
+  weight: z.int({ error: "expected an integer percentage between 0 and 100" }).min(0, { error: "expected an integer percentage between 0 and 100" }).max(100, { error: "expected an integer percentage between 0 and 100" }),
+  /** The planned weights, increasing; `weight` must be one of them. */
+  steps: z.array(z.int().min(1).max(100)).optional(),
+  /** Promote: stable runs the candidate, the canary is removed. */
+  promote: z.boolean().default(false),
+  gateway: gatewayRefSchema.optional(),
+  gates: gatesSchema.optional(),
+});
+
+const abTestSchema = z.strictObject({
+  type: z.literal("abTest"),
+  a: versionSchema,
+  b: versionSchema,
+  /** Requests matching this go to B; everything else to A. Exactly one of header or cookie. */
+  match: z.strictObject({
+    header: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9-]+$/), value: z.string().min(1) }).optional(),
+    cookie: z.strictObject({ name: z.string().regex(/^[A-Za-z0-9_-]+$/), value: z.string().regex(/^[A-Za-z0-9_.-]+$/) }).optional(),
+  }),
+  /** Replicas of B; A runs `replicas`. */
+  bReplicas: positiveInt(1, 1000).optional(),
+  gateway: gatewayRefSchema,
+});
+
 const strategySchema = (env: Environment) =>
-  z.discriminatedUnion("type", [z.strictObject({ type: z.literal("recreate") }), rollingSchema(env)], {
-    error: "expected type to be one of 'recreate', 'rolling'",
+  z.discriminatedUnion("type", [z.strictObject({ type: z.literal("recreate") }), rollingSchema(env), blueGreenSchema, canarySchema, abTestSchema], {
+    error: "expected type to be one of 'recreate', 'rolling', 'blueGreen', 'canary', 'abTest'",
   });
+export type StrategyConfig = z.infer<ReturnType<typeof strategySchema>>;
 
 const statefulSetSchema = z.strictObject({
   updateStrategy: z.enum(["RollingUpdate", "OnDelete"]).default("RollingUpdate"),
@@ -259,6 +334,16 @@ export const appSchema = (env: Environment) =>
     .check(z.superRefine((app, ctx) => checkApp(app, ctx.issues), always))
     .transform((app): AppConfig => ({ ...app, strategy: app.strategy ?? (app.kind === "Deployment" ? defaultStrategy(env) : undefined) }));
 
+/** How one Deployment replaces its pods (the slots of progressive strategies roll too). */
+export type DeploymentUpdate = { type: "recreate" } | { type: "rolling"; maxSurge: IntOrPercent; maxUnavailable: IntOrPercent };
+
+/** The Deployment update of an app: its own for recreate/rolling; surge-only for the workloads of progressive strategies. */
+export function deploymentUpdateOf(app: { strategy?: StrategyConfig }): DeploymentUpdate {
+  const s = app.strategy;
+  if (s?.type === "recreate" || s?.type === "rolling") return s;
+  return { type: "rolling", maxSurge: "25%", maxUnavailable: 0 };
+}
+
 /** The strategy of a Deployment that names none: the environment's default. */
 export function defaultStrategy(env: Environment): NonNullable<AppConfig["strategy"]> {
   const d = defaultsByEnvironment[env];
@@ -292,6 +377,7 @@ function checkApp(app: AppConfig, issues: unknown[]): void {
     }
   }
   if (hpa && hpa.minReplicas > hpa.maxReplicas) push(["hpa", "minReplicas"], hpa.minReplicas, `expected an integer <= hpa.maxReplicas (${hpa.maxReplicas})`);
+  if (strategy) checkStrategy(strategy as StrategyConfig, replicas, push);
   if (strategy?.type === "rolling" && isZero(strategy.maxSurge) && isZero(strategy.maxUnavailable)) {
     push(["strategy", "maxUnavailable"], strategy.maxUnavailable, "expected maxSurge or maxUnavailable to be above 0 (with both 0 the rollout can never progress)");
   }
@@ -307,6 +393,45 @@ function checkApp(app: AppConfig, issues: unknown[]): void {
   }
   if (kind === "DaemonSet" && app.daemonSet && isZero(app.daemonSet.maxSurge) === isZero(app.daemonSet.maxUnavailable)) {
     push(["daemonSet", "maxSurge"], app.daemonSet.maxSurge, "expected exactly one of daemonSet.maxSurge and daemonSet.maxUnavailable to be above 0");
+  }
+}
+
+/** Impossible or unsafe progressive-delivery plans. */
+function checkStrategy(strategy: StrategyConfig, replicas: number, push: (path: (string | number)[], input: unknown, message: string) => void): void {
+  const at = (...p: (string | number)[]) => ["strategy", ...p];
+  switch (strategy.type) {
+    case "blueGreen": {
+      const fresh = (["blue", "green"] as const).filter((s) => !strategy.slots?.[s]?.image);
+      if (fresh.length > 1) push(at("slots"), strategy.slots, "expected at most one slot without an image (that slot runs the stack image); pin the other slot to the digest it runs now");
+      if (strategy.autoPromote && strategy.live) push(at("live"), strategy.live, "expected no live slot with autoPromote: live becomes the slot running the new version");
+      if (strategy.autoPromote && fresh.length === 0) push(at("autoPromote"), true, "expected one slot without an image (the new version) to promote to");
+      if (!strategy.autoPromote && !strategy.live) push(at("live"), undefined, "expected 'blue' or 'green': the slot the live Service selects");
+      break;
+    }
+    case "canary": {
+      const steps = strategy.steps;
+      if (steps) {
+        steps.forEach((w, i) => { if (i > 0 && w <= steps[i - 1]) push(at("steps", i), w, `expected weights increasing within a rollout (after ${steps[i - 1]})`); });
+        if (!strategy.promote && strategy.weight > 0 && !steps.includes(strategy.weight)) push(at("weight"), strategy.weight, `expected one of the planned steps ${steps.join(", ")}`);
+      }
+      if (strategy.traffic === "gateway" && !strategy.gateway) push(at("gateway"), undefined, "expected a gateway {name, namespace} for traffic 'gateway'");
+      if (strategy.traffic === "replicas" && strategy.gateway) push(at("gateway"), strategy.gateway, "expected no gateway with traffic 'replicas' (set traffic: gateway to route by weight)");
+      if (strategy.traffic === "replicas" && strategy.weight > 50) {
+        push(at("weight"), strategy.weight, "expected at most 50 with traffic 'replicas': canary replicas may not exceed stable's; promote instead");
+      } else if (strategy.traffic === "replicas" && strategy.weight > 0 && replicas < 2) {
+        push(at("weight"), strategy.weight, `expected at least 2 replicas to split by pod count, got ${replicas}`);
+      }
+      if (strategy.promote && strategy.weight !== 100 && strategy.weight !== 0) push(at("promote"), true, `expected weight 100 (or 0) when promoting, got ${strategy.weight}`);
+      break;
+    }
+    case "abTest": {
+      const m = strategy.match ?? {};
+      if ((m.header === undefined) === (m.cookie === undefined)) push(at("match"), m, "expected exactly one of header or cookie");
+      if (strategy.a?.image === undefined && strategy.b?.image === undefined) push(at("a", "image"), undefined, "expected A or B pinned to a digest (the other runs the stack image)");
+      break;
+    }
+    default:
+      break;
   }
 }
 

@@ -1,70 +1,55 @@
 // A rollout plan: what one `pulumi up` does to an app, computed from config alone. The App
-// component registers exactly the workloads and services the plan names, in the plan's order, and
-// the plan is exported so a reviewer sees in the preview what the update will do.
-import type { AppConfig } from "../config/schema";
-import { resolveIntOrPercent } from "../config/schema";
-import type { Environment } from "../config/defaults";
+// component registers exactly the workloads, services, routes and gates the plan names, with the
+// plan's ordering as `dependsOn`, and the plan is exported so a reviewer sees what the update does.
+import type { AppConfig, DeploymentUpdate } from "../config/schema";
+import { deploymentUpdateOf, resolveIntOrPercent } from "../config/schema";
 import { trackLabel } from "../lib/labels";
 import { awaitTimeoutSeconds } from "../workloads/timeouts";
+import { planAbTest } from "./ab-test";
+import { planBlueGreen } from "./blue-green";
+import { planCanary } from "./canary";
+import type { AppPlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
-export interface WorkloadPlan {
-  /** Kubernetes object name. */
-  readonly name: string;
-  readonly kind: AppConfig["kind"];
-  /** Labels that tell this workload's pods apart (part of its selector). */
-  readonly trackLabels: Readonly<Record<string, string>>;
-  readonly replicas: number;
-  readonly image: string;
-  readonly version: string;
-  /** `idle` or `canary`: not the main serving track (policies exempt it from replicas > 1). */
-  readonly role?: "idle" | "canary";
-  /** Seconds `pulumi up` waits for it. */
-  readonly timeoutSeconds: number;
+export type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
+
+export function shortDigest(ref: string): string {
+  const at = ref.indexOf("@sha256:");
+  return at < 0 ? ref : `sha256-${ref.slice(at + 8, at + 20)}`;
 }
 
-export interface ServicePlan {
-  readonly name: string;
-  /** Selector on top of the app's selector labels. */
-  readonly selectorExtra: Readonly<Record<string, string>>;
-  /** Workloads that must be fully available before this Service (or its selector change) is applied. */
-  readonly after: readonly string[];
-  readonly purpose: "live" | "preview" | "headless" | "variant";
+/** The image and version label of a slot: an explicit digest, or the stack image. */
+export function versionOf(image: string | undefined, ctx: PlanContext): { image: string; version: string } {
+  return image ? { image, version: shortDigest(image) } : { image: ctx.image, version: ctx.version };
 }
 
-export interface AppPlan {
-  readonly app: string;
-  readonly namespace: string;
-  readonly kind: AppConfig["kind"];
-  readonly strategy: string;
-  readonly workloads: readonly WorkloadPlan[];
-  readonly services: readonly ServicePlan[];
-  /** Human-readable steps of this `pulumi up`, in order. */
-  readonly steps: readonly string[];
-  /** Pods of the app when the update is done. */
-  readonly podsAfter: number;
-  /** Most pods of the app alive at once during the update. */
-  readonly peakPods: number;
-  /** Fewest ready pods serving during the update (0 means an outage window). */
-  readonly minReadyPods: number;
-  /** Which version receives traffic after this update. */
-  readonly trafficTo: string;
+/** A workload of the app with sensible defaults for the plan fields. */
+export function workload(app: AppConfig, w: { name: string; trackLabels: Record<string, string>; replicas: number; image: string; version: string; role?: "idle" | "canary"; after?: string[]; update?: DeploymentUpdate }): WorkloadPlan {
+  const update = w.update ?? deploymentUpdateOf(app);
+  return {
+    name: w.name,
+    kind: app.kind,
+    trackLabels: w.trackLabels,
+    replicas: w.replicas,
+    image: w.image,
+    version: w.version,
+    update,
+    ...(w.role ? { role: w.role } : {}),
+    timeoutSeconds: awaitTimeoutSeconds(app, Math.max(1, w.replicas), update),
+    after: w.after ?? [],
+  };
 }
 
-export interface PlanContext {
-  readonly environment: Environment;
-  /** The stack image (`repo@sha256:...`), used by apps that name none. */
-  readonly image: string;
-  /** Version label of the stack image (short commit or digest). */
-  readonly version: string;
+/** Pods above the target during a rolling update of `replicas` pods. */
+export function surgeOf(update: DeploymentUpdate, replicas: number): number {
+  return update.type === "rolling" ? resolveIntOrPercent(update.maxSurge, replicas, true) : 0;
 }
 
 export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
   const namespace = `${ctx.environment}-${app.name}`;
-  const image = app.image ?? ctx.image;
-  const version = app.image ? shortDigest(app.image) : ctx.version;
+  const { image, version } = versionOf(app.image, ctx);
   const stable = { [trackLabel]: "stable" };
-  const base = { app: app.name, namespace, kind: app.kind };
-  const workload: WorkloadPlan = { name: app.name, kind: app.kind, trackLabels: stable, replicas: app.replicas, image, version, timeoutSeconds: awaitTimeoutSeconds(app) };
+  const base = { app: app.name, namespace, kind: app.kind, routes: [], gates: [] };
+  const main = workload(app, { name: app.name, trackLabels: stable, replicas: app.replicas, image, version });
   const live: ServicePlan = { name: app.name, selectorExtra: {}, after: [], purpose: "live" };
 
   if (app.kind === "StatefulSet") {
@@ -74,11 +59,11 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
     return {
       ...base,
       strategy: s.updateStrategy === "OnDelete" ? "statefulset-ondelete" : s.partition > 0 ? "statefulset-partition" : "statefulset-rolling",
-      workloads: [workload],
+      workloads: [main],
       services: [headless, live],
       steps: s.updateStrategy === "OnDelete"
         ? [`apply StatefulSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`]
-        : [`apply StatefulSet ${app.name}: ordinals ${s.partition}..${app.replicas - 1} updated one at a time, highest first (${updating} pod(s))`,
+        : [`apply StatefulSet ${app.name}: ordinals ${s.partition}..${app.replicas - 1} updated one at a time, highest first (${updating} pod(s)); wait up to ${main.timeoutSeconds}s`,
            ...(s.partition > 0 ? [`ordinals 0..${s.partition - 1} keep the current revision until partition is lowered`] : [])],
       podsAfter: app.replicas,
       peakPods: app.replicas,
@@ -91,7 +76,7 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
     return {
       ...base,
       strategy: d.updateStrategy === "OnDelete" ? "daemonset-ondelete" : "daemonset-rolling",
-      workloads: [workload],
+      workloads: [main],
       services: [live],
       steps: [d.updateStrategy === "OnDelete"
         ? `apply DaemonSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`
@@ -103,37 +88,41 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
     };
   }
   const strategy = app.strategy!;
-  if (strategy.type === "recreate") {
-    return {
-      ...base,
-      strategy: "recreate",
-      workloads: [workload],
-      services: [live],
-      steps: [`apply Deployment ${app.name} (Recreate): all ${app.replicas} old pod(s) stop, then ${app.replicas} new pod(s) start: expect an outage window`],
-      podsAfter: app.replicas,
-      peakPods: app.replicas,
-      minReadyPods: 0,
-      trafficTo: version,
-    };
+  switch (strategy.type) {
+    case "recreate":
+      return {
+        ...base,
+        strategy: "recreate",
+        workloads: [main],
+        services: [live],
+        steps: [`apply Deployment ${app.name} (Recreate): all ${app.replicas} old pod(s) stop, then ${app.replicas} new pod(s) start: expect an outage window`],
+        podsAfter: app.replicas,
+        peakPods: app.replicas,
+        minReadyPods: 0,
+        trafficTo: version,
+      };
+    case "rolling": {
+      const surge = resolveIntOrPercent(strategy.maxSurge, app.replicas, true);
+      const unavailable = resolveIntOrPercent(strategy.maxUnavailable, app.replicas, false);
+      return {
+        ...base,
+        strategy: "rolling",
+        workloads: [main],
+        services: [live],
+        steps: [`apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${main.timeoutSeconds}s`],
+        podsAfter: app.replicas,
+        peakPods: app.replicas + surge,
+        minReadyPods: app.replicas - unavailable,
+        trafficTo: version,
+      };
+    }
+    case "blueGreen":
+      return planBlueGreen(app, strategy, ctx, base);
+    case "canary":
+      return planCanary(app, strategy, ctx, base);
+    case "abTest":
+      return planAbTest(app, strategy, ctx, base);
   }
-  const surge = resolveIntOrPercent(strategy.maxSurge, app.replicas, true);
-  const unavailable = resolveIntOrPercent(strategy.maxUnavailable, app.replicas, false);
-  return {
-    ...base,
-    strategy: "rolling",
-    workloads: [workload],
-    services: [live],
-    steps: [`apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${workload.timeoutSeconds}s`],
-    podsAfter: app.replicas,
-    peakPods: app.replicas + surge,
-    minReadyPods: app.replicas - unavailable,
-    trafficTo: version,
-  };
-}
-
-export function shortDigest(ref: string): string {
-  const at = ref.indexOf("@sha256:");
-  return at < 0 ? ref : `sha256-${ref.slice(at + 8, at + 20)}`;
 }
 
 /** Replaces the plan's placeholder for the stack image with the resolved image and version. */
@@ -146,3 +135,5 @@ export function withImage(plan: AppPlan, placeholder: string, image: string, ver
     trafficTo: sub(plan.trafficTo),
   };
 }
+
+export type PlanBase = Pick<AppPlan, "app" | "namespace" | "kind" | "routes" | "gates">;

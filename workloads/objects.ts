@@ -3,11 +3,13 @@
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
 import type { Plain } from "../lib/labels";
-import type { AppConfig, IntOrPercent } from "../config/schema";
+import type { AppConfig, DeploymentUpdate, IntOrPercent } from "../config/schema";
+import { deploymentUpdateOf } from "../config/schema";
 import { AppIdentity, commonLabels, namespaceOf, selectorLabels } from "../lib/labels";
 import { podTemplate } from "./pod";
 import { httpPortName } from "./probes";
 import { awaitTimeoutSeconds } from "./timeouts";
+import type { RoutePlan } from "../strategies/types";
 
 type Meta = Plain<k8s.types.input.meta.v1.ObjectMeta>;
 type Labels = Record<string, string>;
@@ -34,8 +36,8 @@ export interface WorkloadArgs {
   readonly changeCause: string;
   /** Extra workload annotations, e.g. `rollout.dev/role`. */
   readonly annotations?: Readonly<Labels>;
-  /** Deployment strategy override (strategies that manage traffic themselves use their own). */
-  readonly strategy?: AppConfig["strategy"];
+  /** How the Deployment replaces its pods; defaults to the app's. */
+  readonly update?: DeploymentUpdate;
 }
 
 function meta(args: WorkloadArgs, extra: Labels): Meta {
@@ -61,11 +63,11 @@ function template(args: WorkloadArgs) {
 
 export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.Deployment> {
   const { app } = args;
-  const strategy = args.strategy ?? app.strategy ?? { type: "recreate" as const };
+  const strategy = args.update ?? deploymentUpdateOf(app);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta(args, { [timeoutAnnotation]: String(awaitTimeoutSeconds({ ...app, strategy }, args.replicas)) }),
+    metadata: meta(args, { [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)) }),
     spec: {
       // With an HPA this is only the initial count: the component sets ignoreChanges on it, so
       // `pulumi up` never resets what the HPA scaled to.
@@ -221,5 +223,22 @@ export function configMap(app: AppConfig, id: AppIdentity): Plain<k8s.types.inpu
     metadata: { name: `${id.app}-config-${hash}`, namespace: namespaceOf(id), labels: commonLabels(id) },
     immutable: true,
     data,
+  };
+}
+
+/** A Gateway API HTTPRoute from a plan's route: weighted backends and header matches. */
+export function httpRoute(app: AppConfig, id: AppIdentity, route: RoutePlan): Record<string, unknown> {
+  return {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { name: route.name, namespace: namespaceOf(id), labels: commonLabels(id) },
+    spec: {
+      parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: route.gateway.name, namespace: route.gateway.namespace }],
+      ...(route.gateway.hostnames.length > 0 ? { hostnames: [...route.gateway.hostnames] } : {}),
+      rules: route.rules.map((rule) => ({
+        ...(rule.match ? { matches: [{ headers: [{ type: rule.match.header.type, name: rule.match.header.name, value: rule.match.header.value }] }] } : {}),
+        backendRefs: rule.backends.map((b) => ({ group: "", kind: "Service", name: b.service, port: app.servicePort, weight: b.weight })),
+      })),
+    },
   };
 }

@@ -151,7 +151,15 @@ describe("stacks: production", () => {
     assert.equal(one(r, T.stackRef).props.name, "acme/rollout/staging");
     assert.equal(r.values.image, staging.values.image);
     assert.equal(r.values.imageCommit, sha);
-    assert.equal(one(r, T.deployment, "demo").props.spec.template.spec.containers[0].image, staging.values.image);
+    assert.equal(one(r, T.deployment, "demo-green").props.spec.template.spec.containers[0].image, staging.values.image);
+  });
+
+  it("rolls out blue/green: live switches to the promoted slot after its await and its smoke gate", async () => {
+    const r = await renderCommitted("production");
+    const live = one(r, T.service, "demo");
+    assert.equal(live.props.spec.selector["rollout.dev/slot"], "green");
+    assert.ok(live.dependsOn.includes("demo-green-deployment") && live.dependsOn.includes("demo-green-gate"), live.dependsOn.join(","));
+    assert.equal(one(r, T.deployment, "demo-blue").props.spec.replicas, 4, "the previous release stays warm for rollback");
   });
 
   it("lets production's nodes pull that one staging repository", async () => {
@@ -182,7 +190,7 @@ describe("stacks: production", () => {
 
   it("runs 3+ replicas with maxUnavailable 0, a PDB and zone spread", async () => {
     const r = await renderCommitted("production");
-    const d = one(r, T.deployment, "demo").props;
+    const d = one(r, T.deployment, "demo-green").props;
     assert.ok(d.spec.replicas >= 3);
     assert.equal(d.spec.strategy.rollingUpdate.maxUnavailable, 0);
     assert.equal(d.spec.template.spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");

@@ -1,0 +1,12 @@
+# Sourced by the cluster/*.sh scripts: pinned versions and shared paths.
+# shellcheck shell=bash disable=SC2034
+K8S_VERSION=v1.34.4
+ETCD_VERSION=v3.6.8
+KWOK_VERSION=v0.8.0
+GATEWAY_API_VERSION="${ROLLOUT_GATEWAY_API_VERSION:-v1.4.1}"
+GO_MIN=1.26
+
+ROLLOUT_CACHE="${ROLLOUT_CACHE:-${HOME}/.cache/rollout}"
+ROLLOUT_TOOLS_DIR="${ROLLOUT_CACHE}/k8s-${K8S_VERSION}-etcd-${ETCD_VERSION}-kwok-${KWOK_VERSION}"
+ROLLOUT_BIN="${ROLLOUT_TOOLS_DIR}/bin"
+ROLLOUT_CLUSTER_DIR="${ROLLOUT_CLUSTER_DIR:-${ROLLOUT_CACHE}/cluster}"

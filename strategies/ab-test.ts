@@ -1,0 +1,52 @@
+// A/B testing: version B serves the requests that match a header or cookie, A serves the rest,
+// through a Gateway API HTTPRoute. Both run at once; nothing switches.
+import type { AppConfig, StrategyConfig } from "../config/schema";
+import { variantLabel } from "../lib/labels";
+import { PlanBase, surgeOf, versionOf, workload } from "./plan";
+import type { AppPlan, PlanContext, RouteRule, ServicePlan } from "./types";
+
+type AbTest = Extract<StrategyConfig, { type: "abTest" }>;
+
+/** The HTTPRoute match of an A/B rule; a cookie is matched inside the Cookie header. */
+export function abMatch(match: AbTest["match"]): NonNullable<RouteRule["match"]> {
+  if (match.header) return { header: { name: match.header.name, value: match.header.value, type: "Exact" } };
+  const c = match.cookie!;
+  return { header: { name: "Cookie", value: `(^|.*;\\s*)${c.name}=${c.value.replace(/\./g, "\\.")}(;.*|$)`, type: "RegularExpression" } };
+}
+
+export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: PlanBase): AppPlan {
+  const a = versionOf(s.a.image, ctx);
+  const b = versionOf(s.b.image, ctx);
+  const bReplicas = s.bReplicas ?? Math.max(1, Math.floor(app.replicas / 2));
+  const workloads = [
+    workload(app, { name: `${app.name}-a`, trackLabels: { [variantLabel]: "a" }, replicas: app.replicas, ...a }),
+    workload(app, { name: `${app.name}-b`, trackLabels: { [variantLabel]: "b" }, replicas: bReplicas, ...b, role: "canary" }),
+  ];
+  const services: ServicePlan[] = [
+    { name: app.name, selectorExtra: { [variantLabel]: "a" }, after: [`workload:${app.name}-a`], purpose: "live" },
+    { name: `${app.name}-a`, selectorExtra: { [variantLabel]: "a" }, after: [`workload:${app.name}-a`], purpose: "track" },
+    { name: `${app.name}-b`, selectorExtra: { [variantLabel]: "b" }, after: [`workload:${app.name}-b`], purpose: "track" },
+  ];
+  const match = abMatch(s.match);
+  const who = s.match.header ? `header ${s.match.header.name}: ${s.match.header.value}` : `cookie ${s.match.cookie!.name}=${s.match.cookie!.value}`;
+  return {
+    ...base,
+    strategy: "a/b test",
+    workloads,
+    services,
+    routes: [{
+      name: app.name,
+      gateway: s.gateway,
+      rules: [{ match, backends: [{ service: `${app.name}-b`, weight: 1 }] }, { backends: [{ service: `${app.name}-a`, weight: 1 }] }],
+      after: [`service:${app.name}-a`, `service:${app.name}-b`],
+    }],
+    steps: [
+      `apply Deployments ${app.name}-a (${a.version}, ${app.replicas}) and ${app.name}-b (${b.version}, ${bReplicas}); wait until available`,
+      `route requests with ${who} to B, everything else to A (HTTPRoute ${app.name})`,
+    ],
+    podsAfter: app.replicas + bReplicas,
+    peakPods: app.replicas + bReplicas + Math.max(surgeOf(workloads[0].update, app.replicas), surgeOf(workloads[1].update, bReplicas)),
+    minReadyPods: app.replicas,
+    trafficTo: `${who} -> B (${b.version}); rest -> A (${a.version})`,
+  };
+}

@@ -1,0 +1,98 @@
+// Canary: a stable and a canary Deployment. Traffic by replica ratio (one Service over both tracks,
+// the seeds' approach) or by exact weight through a Gateway API HTTPRoute. Promotion makes stable
+// run the candidate; the canary is then removed (Pulumi deletes it after the stable rollout).
+import type { AppConfig, StrategyConfig } from "../config/schema";
+import { trackLabel } from "../lib/labels";
+import { describeGates } from "./blue-green";
+import { PlanBase, surgeOf, versionOf, workload } from "./plan";
+import type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
+
+type Canary = Extract<StrategyConfig, { type: "canary" }>;
+
+/** Canary pods for a weight: by replicas the split is of the app's pods, by gateway the canary is sized to its share. */
+export function canaryReplicas(replicas: number, weight: number, traffic: "replicas" | "gateway"): number {
+  if (weight === 0) return 0;
+  return Math.max(1, traffic === "replicas" ? Math.round((replicas * weight) / 100) : Math.ceil((replicas * weight) / 100));
+}
+
+export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: PlanBase): AppPlan {
+  const stableV = versionOf(s.stable.image, ctx);
+  const candidate = versionOf(s.canary.image, ctx);
+  const canaryName = `${app.name}-canary`;
+  const byGateway = s.traffic === "gateway";
+  const gate: GatePlan | undefined = s.gates
+    ? { name: `${canaryName}-gate`, candidate: s.promote ? app.name : canaryName, service: canaryName, config: s.gates, after: [`service:${canaryName}`], guards: s.promote ? `stable -> ${candidate.version}` : `canary weight ${s.weight}%` }
+    : undefined;
+
+  if (s.promote) {
+    const stable = workload(app, { name: app.name, trackLabels: { [trackLabel]: "stable" }, replicas: app.replicas, ...candidate, after: gate ? [`gate:${gate.name}`] : [] });
+    const services: ServicePlan[] = [
+      { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
+      ...(gate ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [], purpose: "track" as const }] : []),
+    ];
+    const routes: RoutePlan[] = byGateway ? [route(app, s, [{ service: app.name, weight: 100 }], [`workload:${app.name}`])] : [];
+    return {
+      ...base,
+      strategy: `canary promote (${s.traffic})`,
+      workloads: [stable],
+      services,
+      routes,
+      gates: gate ? [gate] : [],
+      steps: [
+        ...(gate ? [`gate: ${describeGates(gate)} against the canary; a failure stops here`] : []),
+        `roll stable Deployment ${app.name} to ${candidate.version} (${app.replicas} pods, up to ${stable.timeoutSeconds}s)`,
+        ...(byGateway ? [`route 100% to ${app.name}`] : []),
+        `remove the canary Deployment ${canaryName} after stable is available`,
+      ],
+      podsAfter: app.replicas,
+      peakPods: app.replicas + surgeOf(stable.update, app.replicas) + canaryReplicas(app.replicas, 50, s.traffic),
+      minReadyPods: app.replicas,
+      trafficTo: `${candidate.version} (100%)`,
+    };
+  }
+
+  const cReplicas = canaryReplicas(app.replicas, s.weight, s.traffic);
+  const sReplicas = byGateway ? app.replicas : app.replicas - cReplicas;
+  const canaryW: WorkloadPlan[] = cReplicas > 0
+    ? [workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" })]
+    : [];
+  // Stable gives up pods only after the canary's are available, so capacity never dips.
+  const stable = workload(app, { name: app.name, trackLabels: { [trackLabel]: "stable" }, replicas: sReplicas, ...stableV, after: cReplicas > 0 && !byGateway ? [`workload:${canaryName}`, ...(gate ? [`gate:${gate.name}`] : [])] : [] });
+  const services: ServicePlan[] = [
+    { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
+    ...(cReplicas > 0 ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [`workload:${canaryName}`], purpose: "track" as const }] : []),
+  ];
+  const weights = byGateway
+    ? [{ service: app.name, weight: 100 - s.weight }, ...(cReplicas > 0 ? [{ service: canaryName, weight: s.weight }] : [])]
+    : [];
+  const routes = byGateway ? [route(app, s, weights, [`workload:${app.name}`, ...(cReplicas > 0 ? [`workload:${canaryName}`, `service:${canaryName}`] : []), ...(gate ? [`gate:${gate.name}`] : [])])] : [];
+  const effective = byGateway ? s.weight : Math.round((100 * cReplicas) / app.replicas);
+  const stepIndex = s.steps ? s.steps.indexOf(s.weight) : -1;
+  return {
+    ...base,
+    strategy: `canary ${s.weight}% (${s.traffic})${stepIndex >= 0 ? ` step ${stepIndex + 1}/${s.steps!.length}` : ""}`,
+    workloads: [stable, ...canaryW],
+    services,
+    routes,
+    gates: gate ? [gate] : [],
+    steps: cReplicas === 0
+      ? [`remove the canary: all traffic on stable ${stableV.version} (rollback)`]
+      : [
+          `apply canary Deployment ${canaryName} (${candidate.version}, ${cReplicas} pod(s)) and wait until available`,
+          ...(gate ? [`gate: ${describeGates(gate)} against ${canaryName}; a failure stops here with traffic unchanged`] : []),
+          byGateway
+            ? `set HTTPRoute ${app.name} weights: stable ${100 - s.weight} / canary ${s.weight}`
+            : `scale stable ${app.name} to ${sReplicas}: Service ${app.name} spreads traffic over ${sReplicas} stable + ${cReplicas} canary pods (~${effective}% canary)`,
+        ],
+    podsAfter: sReplicas + cReplicas,
+    // Stable shrinks only after the canary is up: the old stable count plus the canary, plus the
+    // canary's surge when it replaces an older candidate (an upper bound).
+    peakPods: app.replicas + cReplicas + (cReplicas > 0 ? surgeOf(canaryW[0].update, cReplicas) : 0),
+    minReadyPods: byGateway ? app.replicas : app.replicas - cReplicas,
+    trafficTo: cReplicas === 0 ? `${stableV.version} (100%)` : `${stableV.version} (${100 - effective}%) / ${candidate.version} (${effective}%)`,
+  };
+}
+
+function route(app: AppConfig, s: Canary, backends: { service: string; weight: number }[], after: string[]): RoutePlan {
+  return { name: app.name, gateway: s.gateway!, rules: [{ backends }], after };
+}

@@ -1,0 +1,88 @@
+import type { AppConfig, DeploymentUpdate, GatesConfig } from "../config/schema";
+import type { Environment } from "../config/defaults";
+
+export interface WorkloadPlan {
+  /** Kubernetes object name. */
+  readonly name: string;
+  readonly kind: AppConfig["kind"];
+  /** Labels that tell this workload's pods apart (part of its selector). */
+  readonly trackLabels: Readonly<Record<string, string>>;
+  readonly replicas: number;
+  readonly image: string;
+  readonly version: string;
+  readonly update: DeploymentUpdate;
+  /** `idle` or `canary`: not the main serving track (policies exempt it from replicas > 1). */
+  readonly role?: "idle" | "canary";
+  /** Seconds `pulumi up` waits for it. */
+  readonly timeoutSeconds: number;
+  /** Plan entries (`service:x`, `gate:x`) that must complete first, e.g. scale-down after a switch. */
+  readonly after: readonly string[];
+}
+
+export interface ServicePlan {
+  readonly name: string;
+  /** Selector on top of the app's selector labels. */
+  readonly selectorExtra: Readonly<Record<string, string>>;
+  /** Entries (`workload:x`, `gate:x`) that must be fully available/passed before this Service is applied. */
+  readonly after: readonly string[];
+  readonly purpose: "live" | "preview" | "headless" | "track";
+}
+
+export interface RouteBackend {
+  readonly service: string;
+  readonly weight: number;
+}
+
+export interface RouteRule {
+  /** Requests matching this (all of it) use the rule; no match means "everything else". */
+  readonly match?: { readonly header: { readonly name: string; readonly value: string; readonly type: "Exact" | "RegularExpression" } };
+  readonly backends: readonly RouteBackend[];
+}
+
+export interface RoutePlan {
+  readonly name: string;
+  readonly gateway: { readonly name: string; readonly namespace: string; readonly hostnames: readonly string[] };
+  readonly rules: readonly RouteRule[];
+  readonly after: readonly string[];
+}
+
+export interface GatePlan {
+  readonly name: string;
+  /** The workload running the version under test. */
+  readonly candidate: string;
+  /** The Service whose pods the gate checks (through the API server's service proxy). */
+  readonly service: string;
+  readonly config: GatesConfig;
+  readonly after: readonly string[];
+  /** What the gate protects: the step that moves traffic. */
+  readonly guards: string;
+}
+
+export interface AppPlan {
+  readonly app: string;
+  readonly namespace: string;
+  readonly kind: AppConfig["kind"];
+  readonly strategy: string;
+  readonly workloads: readonly WorkloadPlan[];
+  readonly services: readonly ServicePlan[];
+  readonly routes: readonly RoutePlan[];
+  readonly gates: readonly GatePlan[];
+  /** Human-readable steps of this `pulumi up`, in order. */
+  readonly steps: readonly string[];
+  /** Pods of the app when the update is done. */
+  readonly podsAfter: number;
+  /** Most pods of the app alive at once during the update. */
+  readonly peakPods: number;
+  /** Fewest ready pods serving during the update (0 means an outage window). */
+  readonly minReadyPods: number;
+  /** Which version receives traffic after this update. */
+  readonly trafficTo: string;
+}
+
+export interface PlanContext {
+  readonly environment: Environment;
+  /** The stack image (`repo@sha256:...`), used by slots that name none; may be a placeholder. */
+  readonly image: string;
+  /** Version label of the stack image (short commit or digest); may be a placeholder. */
+  readonly version: string;
+}

@@ -1,0 +1,36 @@
+// Watches what the API server shows during a step: pods of an app and the ready endpoints of its
+// Service (EndpointSlices). Assertions use these observations, never what the program asked for.
+import { execFile } from "child_process";
+
+export interface Observation {
+  peakPods: number;
+  minReadyEndpoints: number;
+  /** Pod names seen ready in the Service's endpoints, per sample. */
+  readonly samples: { t: number; pods: number; ready: string[]; versions: Record<string, string> }[];
+}
+
+function kubectlJson(kubeconfig: string, args: string[]): Promise<{ items: any[] }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) =>
+    execFile("kubectl", ["--kubeconfig", kubeconfig, ...args, "-o", "json"], { maxBuffer: 32 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out)))));
+}
+
+export function observe(kubeconfig: string, namespace: string, service: string, appLabel: string): { stop: () => Promise<Observation> } {
+  const obs: Observation = { peakPods: 0, minReadyEndpoints: Number.MAX_SAFE_INTEGER, samples: [] };
+  let running = true;
+  const start = Date.now();
+  const loop = (async () => {
+    while (running) {
+      const [pods, slices] = await Promise.all([
+        kubectlJson(kubeconfig, ["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/name=${appLabel}`]),
+        kubectlJson(kubeconfig, ["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]),
+      ]);
+      const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).map((e: any) => e.targetRef?.name as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const versions = Object.fromEntries(pods.items.map((p) => [p.metadata.name, p.metadata.labels?.["app.kubernetes.io/version"] ?? "?"]));
+      obs.samples.push({ t: (Date.now() - start) / 1000, pods: pods.items.length, ready, versions });
+      obs.peakPods = Math.max(obs.peakPods, pods.items.length);
+      obs.minReadyEndpoints = Math.min(obs.minReadyEndpoints, ready.length);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return obs; } };
+}
