@@ -31,7 +31,10 @@ if [ ! -e "$MARKER" ]; then
 fi
 
 exec 8>"${STATE}/.lock"
-flock -n 8 || { echo "down.sh: another up.sh/down.sh is running for $STATE; waiting ..."; flock 8; }
+if ! flock -n 8; then
+  echo "down.sh: another up.sh/down.sh is running for $STATE; waiting up to 300s ..."
+  flock -w 300 8 || { echo "down.sh: ERROR: timed out waiting for the lock $STATE/.lock" >&2; exit 1; }
+fi
 
 if [ -d "$PIDS" ] && stop_all; then
   echo "down.sh: cluster stopped"

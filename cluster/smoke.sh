@@ -28,6 +28,7 @@ cleanup
 kubectl -n "$NS" wait --for=delete pod -l "app in ($NAME,$NAME-pod)" --timeout=60s >/dev/null 2>&1 || true
 
 # --- 1. ready delay semantics -------------------------------------------------
+t0=$(now)
 for v in default never; do
   ann=""; [ "$v" = never ] && ann='rollout.dev/ready-delay: "1h"'
   kubectl -n "$NS" apply -f - >/dev/null <<YAML
@@ -41,9 +42,8 @@ spec:
   containers: [{name: app, image: "$IMG1"}]
 YAML
 done
-t0=$(now)
 kubectl -n "$NS" wait --for=condition=Ready pod/"$NAME-default" --timeout=30s >/dev/null
-echo "smoke.sh: pod without annotation Ready after $(secs "$t0" "$(now)")s after create (default delay 2s)"
+echo "smoke.sh: pod without annotation Ready $(secs "$t0" "$(now)")s after create (default delay 2s; includes scheduling)"
 sleep 1
 r="$(kubectl -n "$NS" get pod "$NAME-never" -o jsonpath='{.status.phase}/{.status.conditions[?(@.type=="Ready")].status}')"
 case "$r" in

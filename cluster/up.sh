@@ -47,7 +47,10 @@ mkdir -p "$PKI" "$PIDS" "$LOGS"
 
 # One up/down at a time per state dir.
 exec 8>"${STATE}/.lock"
-flock -n 8 || { log "another up.sh/down.sh is running for $STATE; waiting ..."; flock 8; }
+if ! flock -n 8; then
+  log "another up.sh/down.sh is running for $STATE; waiting up to 300s ..."
+  flock -w 300 8 || die "timed out waiting for the lock $STATE/.lock"
+fi
 
 # --- already running? --------------------------------------------------------
 running=() missing=()
@@ -177,7 +180,7 @@ start() {
   local name="$1"; shift
   rm -f "$PIDS/$name.pid"
   setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$PIDS/$name.pid" "$ROLLOUT_BIN/$name" "$@" \
-    </dev/null >>"$LOGS/$name.log" 2>&1 &
+    </dev/null >>"$LOGS/$name.log" 2>&1 8>&- &
   local i=0
   while [ ! -s "$PIDS/$name.pid" ] && [ $i -lt 50 ]; do sleep 0.02; i=$((i+1)); done
   echo "==== $(date -u +%FT%TZ) started by up.sh (pid $(cat "$PIDS/$name.pid" 2>/dev/null))" >>"$LOGS/$name.log"
@@ -263,6 +266,7 @@ start kube-controller-manager \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
   --use-service-account-credentials=true --controllers='*' \
   --service-cluster-ip-range="$ROLLOUT_SERVICE_CIDR" --cluster-name=rollout \
+  --kube-api-qps=100 --kube-api-burst=200 \
   --leader-elect=false --profiling=false --v=1
 started+=(kube-controller-manager)
 start kube-scheduler \
@@ -280,7 +284,7 @@ mkdir -p "$STATE/kwok"
 KWOK_WORKDIR="$STATE/kwok" start kwok \
   --kubeconfig="$STATE/kwok.kubeconfig" --config="${STAGES%,}" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --node-lease-duration-seconds=40 --cidr=10.244.0.0/16 --node-ip=10.240.0.1
+  --node-lease-duration-seconds=40 --cidr=10.244.0.0/16
 started+=(kwok)
 log "started kube-controller-manager, kube-scheduler, kwok"
 
@@ -308,6 +312,9 @@ metadata:
     topology.kubernetes.io/region: local
     topology.kubernetes.io/zone: ${zones[$((i % 3))]}
 status:
+  addresses:
+  - {type: InternalIP, address: 10.240.$((i / 250)).$((i % 250 + 1))}
+  - {type: Hostname, address: $n}
   allocatable: {cpu: \"32\", memory: 256Gi, pods: \"110\", ephemeral-storage: 1Ti}
   capacity: {cpu: \"32\", memory: 256Gi, pods: \"110\", ephemeral-storage: 1Ti}
 "

@@ -6,12 +6,13 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 import { applyStep, clusterIsUp, clusterKubeconfig, dryRunAll, kubectl, StepFailed } from "../../tools/driver";
 import { renderConfig, renderStack, RenderResult } from "../../tools/render";
-import { observe } from "./observe";
+import { localImage } from "../../tools/local-stack";
+import { observe } from "../../tools/observe";
 
 const projectDir = path.resolve(__dirname, "../..");
 const kubeconfig = clusterKubeconfig();
 const opts = { kubeconfig, log: process.env.E2E_VERBOSE ? (l: string) => console.log(`    ${l}`) : undefined };
-const digest = (c: string) => `localhost:5001/okeydokey@sha256:${c.repeat(64)}`;
+const digest = (c: string) => localImage(Number(c));
 let startedHere = false;
 
 function localStack(apps: unknown[], image = digest("1")): Record<string, unknown> {

@@ -2,11 +2,23 @@
 // Service (EndpointSlices). Assertions use these observations, never what the program asked for.
 import { execFile } from "child_process";
 
+export interface Sample {
+  /** Seconds since observation started. */
+  readonly t: number;
+  readonly pods: number;
+  /** Pods (by name) ready in the Service's EndpointSlices. */
+  readonly ready: string[];
+  /** Pod name -> app.kubernetes.io/version label. */
+  readonly versions: Record<string, string>;
+  /** Pods whose Ready condition is True. */
+  readonly readyPods: string[];
+}
+
 export interface Observation {
   peakPods: number;
   minReadyEndpoints: number;
   /** Pod names seen ready in the Service's endpoints, per sample. */
-  readonly samples: { t: number; pods: number; ready: string[]; versions: Record<string, string> }[];
+  readonly samples: Sample[];
 }
 
 function kubectlJson(kubeconfig: string, args: string[]): Promise<{ items: any[] }> { // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -14,7 +26,7 @@ function kubectlJson(kubeconfig: string, args: string[]): Promise<{ items: any[]
     execFile("kubectl", ["--kubeconfig", kubeconfig, ...args, "-o", "json"], { maxBuffer: 32 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out)))));
 }
 
-export function observe(kubeconfig: string, namespace: string, service: string, appLabel: string): { stop: () => Promise<Observation> } {
+export function observe(kubeconfig: string, namespace: string, service: string, appLabel: string, onSample?: (s: Sample) => void): { stop: () => Promise<Observation> } {
   const obs: Observation = { peakPods: 0, minReadyEndpoints: Number.MAX_SAFE_INTEGER, samples: [] };
   let running = true;
   const start = Date.now();
@@ -26,7 +38,10 @@ export function observe(kubeconfig: string, namespace: string, service: string, 
       ]);
       const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).map((e: any) => e.targetRef?.name as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
       const versions = Object.fromEntries(pods.items.map((p) => [p.metadata.name, p.metadata.labels?.["app.kubernetes.io/version"] ?? "?"]));
-      obs.samples.push({ t: (Date.now() - start) / 1000, pods: pods.items.length, ready, versions });
+      const readyPods = pods.items.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata.name as string); // eslint-disable-line @typescript-eslint/no-explicit-any
+      const sample = { t: (Date.now() - start) / 1000, pods: pods.items.length, ready, versions, readyPods };
+      obs.samples.push(sample);
+      onSample?.(sample);
       obs.peakPods = Math.max(obs.peakPods, pods.items.length);
       obs.minReadyEndpoints = Math.min(obs.minReadyEndpoints, ready.length);
       await new Promise((r) => setTimeout(r, 250));
