@@ -9,7 +9,8 @@ set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.sh
 source "${SCRIPT_DIR}/versions.sh"
-export KUBECONFIG="${KUBECONFIG_OVERRIDE:-${ROLLOUT_CLUSTER_DIR}/kubeconfig}"
+# Always the local cluster (never whatever KUBECONFIG points at).
+export KUBECONFIG="${ROLLOUT_CLUSTER_DIR}/kubeconfig"
 NS=default
 NAME=rollout-smoke
 IMG1="registry.example/app@sha256:$(printf 'a%.0s' {1..64})"

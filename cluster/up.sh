@@ -71,8 +71,7 @@ if [ ${#running[@]} -gt 0 ]; then
 fi
 
 # --- binaries -----------------------------------------------------------------
-"${SCRIPT_DIR}/build.sh" >"${LOGS}/build.log" 2>&1 || { cat "${LOGS}/build.log" >&2; die "build failed (log: ${LOGS}/build.log)"; }
-grep -E 'reused|built|done in' "${LOGS}/build.log" | sed 's/^build.sh: /up.sh:   build: /'
+"${SCRIPT_DIR}/build.sh" 8>&- || die "build failed (see the build.sh messages above)"
 GW_CRDS="$(cat "${ROLLOUT_TOOLS_DIR}/gateway-api-crds.path")"
 [ -d "$GW_CRDS" ] || die "Gateway API CRD dir missing: $GW_CRDS"
 log "binaries ready"
@@ -224,6 +223,9 @@ start etcd \
   --unsafe-no-fsync=true --log-level=warn
 started+=(etcd)
 
+# --endpoint-reconciler-type=none: the advertise address 192.0.2.1 is fake
+# (nothing reaches it), so maintaining default/kubernetes endpoints buys
+# nothing, and removing them at shutdown sometimes stalled SIGTERM for 20s.
 start kube-apiserver \
   --advertise-address=192.0.2.1 --bind-address=127.0.0.1 --secure-port="$ROLLOUT_APISERVER_PORT" \
   --etcd-servers="$ETCD_URL" --etcd-cafile="$PKI/etcd-ca.crt" \
@@ -239,6 +241,7 @@ start kube-apiserver \
   --requestheader-username-headers=X-Remote-User --requestheader-group-headers=X-Remote-Group \
   --requestheader-extra-headers-prefix=X-Remote-Extra- \
   --proxy-client-cert-file="$PKI/front-proxy-client.crt" --proxy-client-key-file="$PKI/front-proxy-client.key" \
+  --endpoint-reconciler-type=none \
   --enable-priority-and-fairness=true --profiling=false --v=1
 started+=(kube-apiserver)
 log "started etcd (pid $(pid_of etcd)) and kube-apiserver (pid $(pid_of kube-apiserver)); waiting for /readyz"
@@ -288,6 +291,10 @@ KWOK_WORKDIR="$STATE/kwok" start kwok \
 started+=(kwok)
 log "started kube-controller-manager, kube-scheduler, kwok"
 
+# --- Gateway API CRDs (in the background, while nodes come up) ----------------------------
+kubectl apply --server-side --force-conflicts -f "$GW_CRDS" >"$LOGS/gateway-api-crds.log" 2>&1 8>&- &
+CRD_PID=$!
+
 # --- fake nodes ----------------------------------------------------------------------------
 zones=(zone-a zone-b zone-c)
 want=()
@@ -326,10 +333,6 @@ for n in $(kubectl get nodes -l rollout.dev/fake-node=true -o jsonpath='{.items[
 done
 log "applied $ROLLOUT_NODES fake node(s)"
 
-# --- Gateway API CRDs -----------------------------------------------------------------------
-kubectl apply --server-side --force-conflicts -f "$GW_CRDS" >/dev/null || fail "could not apply Gateway API CRDs from $GW_CRDS"
-log "applied Gateway API ${GATEWAY_API_VERSION} standard CRDs"
-
 # --- wait for nodes, ServiceAccount, CRDs ---------------------------------------------------
 nodes_ready() {
   local out
@@ -340,6 +343,8 @@ wait_until "$ROLLOUT_NODES node(s) Ready and untainted" nodes_ready
 T_NODES="$(elapsed)"
 log "nodes Ready"
 wait_until "ServiceAccount default/default" kubectl get serviceaccount default -n default
+wait "$CRD_PID" || { cat "$LOGS/gateway-api-crds.log" >&2; fail "could not apply Gateway API CRDs from $GW_CRDS"; }
+log "applied Gateway API ${GATEWAY_API_VERSION} standard CRDs"
 wait_until "Gateway API CRDs Established" kubectl wait --for=condition=Established --timeout=1s -f "$GW_CRDS"
 for p in "$ROLLOUT_KCM_PORT" "$ROLLOUT_SCHEDULER_PORT"; do
   wait_until "healthz on 127.0.0.1:$p" curl -skf --max-time 2 "https://127.0.0.1:$p/healthz"
