@@ -23,7 +23,7 @@ export interface RolloutGateInputs {
  * fetch for Prometheus. Dynamic providers are serialized with what they capture: built-in modules
  * become `require` calls, and the pure functions of lib/gates travel as code.
  */
-async function runChecks(inputs: Record<string, any>): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+export async function runChecks(inputs: Record<string, any>): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
   const cfg = inputs.config;
   const kubeArgs: string[] = [];
   if (inputs.kubeconfig) {

@@ -416,7 +416,7 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: (path: 
       }
       if (strategy.traffic === "gateway" && !strategy.gateway) push(at("gateway"), undefined, "expected a gateway {name, namespace} for traffic 'gateway'");
       if (strategy.traffic === "replicas" && strategy.gateway) push(at("gateway"), strategy.gateway, "expected no gateway with traffic 'replicas' (set traffic: gateway to route by weight)");
-      if (strategy.traffic === "replicas" && strategy.weight > 50) {
+      if (strategy.traffic === "replicas" && !strategy.promote && strategy.weight > 50) {
         push(at("weight"), strategy.weight, "expected at most 50 with traffic 'replicas': canary replicas may not exceed stable's; promote instead");
       } else if (strategy.traffic === "replicas" && strategy.weight > 0 && replicas < 2) {
         push(at("weight"), strategy.weight, `expected at least 2 replicas to split by pod count, got ${replicas}`);

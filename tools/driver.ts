@@ -8,6 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { stringify } from "yaml";
 import type { ManifestEntry } from "./render";
+import { runChecks } from "../components/gate";
 
 export interface DriverOptions {
   readonly kubeconfig: string;
@@ -52,11 +53,79 @@ export async function awaitManifest(opts: DriverOptions, m: ManifestEntry): Prom
     }
     return;
   }
+  if (m.kind === "Service") return awaitService(opts, m, timeout);
   if (["Deployment", "StatefulSet", "DaemonSet"].includes(m.kind)) {
-    // Asynchronous, so observers in the same process keep watching while the step waits.
-    await new Promise<void>((resolve, reject) =>
-      execFile("kubectl", ["--kubeconfig", opts.kubeconfig, "rollout", "status", ...resourceRef(m), `--timeout=${timeout}s`], (err, stdout, stderr) =>
-        err ? reject(new StepFailed(`${m.kind} ${m.namespace}/${m.name} did not become ready within ${timeout}s (pulumi.com/timeoutSeconds): ${(stderr || stdout).trim()}`)) : resolve()));
+    // Poll, as the provider does: it does not stop at ProgressDeadlineExceeded (kubectl rollout
+    // status would), it waits until the workload is ready or the timeout passes.
+    const deadline = Date.now() + timeout * 1000;
+    let last: WorkloadStatus = { ready: false, detail: "not observed yet" };
+    while (Date.now() < deadline) {
+      last = workloadReady(await getJson(opts, resourceRef(m)));
+      if (last.ready) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    throw new StepFailed(`${m.kind} ${m.namespace}/${m.name} did not become ready within ${timeout}s (pulumi.com/timeoutSeconds): ${last.detail}`);
+  }
+}
+
+/**
+ * The provider's Service await: ready when its endpoints have no non-ready entries. Checked here as
+ * "the EndpointSlices list exactly the ready pods the selector matches", so a selector switch is
+ * complete only when traffic has really moved.
+ */
+async function awaitService(opts: DriverOptions, m: ManifestEntry, timeout: number): Promise<void> {
+  const spec = (m.object as { spec?: { selector?: Record<string, string>; clusterIP?: string } }).spec ?? {};
+  if (!spec.selector || spec.clusterIP === "None") return;
+  const selector = Object.entries(spec.selector).map(([k, v]) => `${k}=${v}`).join(",");
+  const deadline = Date.now() + timeout * 1000;
+  let detail = "";
+  while (Date.now() < deadline) {
+    const [pods, slices] = await Promise.all([
+      getJson(opts, ["-n", m.namespace!, "pods", "-l", selector]),
+      getJson(opts, ["-n", m.namespace!, "endpointslices", "-l", `kubernetes.io/service-name=${m.name}`]),
+    ]);
+    const ready = new Set<string>((pods.items as any[]).filter((p) => !p.metadata.deletionTimestamp && (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata.name)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const endpoints = (slices.items as any[]).flatMap((sl) => sl.endpoints ?? []); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const served = new Set<string>(endpoints.filter((e) => e.conditions?.ready === true).map((e) => e.targetRef?.name));
+    const notReady = endpoints.filter((e) => e.conditions?.ready !== true).length;
+    if (notReady === 0 && served.size === ready.size && [...ready].every((p) => served.has(p))) return;
+    detail = `${served.size} ready endpoint(s), ${ready.size} ready pod(s) selected, ${notReady} not ready`;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new StepFailed(`Service ${m.namespace}/${m.name} endpoints did not settle within ${timeout}s: ${detail}`);
+}
+
+interface WorkloadStatus { readonly ready: boolean; readonly detail: string }
+
+function getJson(opts: DriverOptions, ref: string[]): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  return new Promise((resolve, reject) =>
+    execFile("kubectl", ["--kubeconfig", opts.kubeconfig, "get", ...ref, "-o", "json"], { maxBuffer: 16 * 1024 * 1024 }, (err, out, stderr) =>
+      err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(out))));
+}
+
+/** The provider's readiness criteria for the apps/v1 workloads (docs/provider-await-facts.md). */
+export function workloadReady(o: Record<string, any>): WorkloadStatus { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const spec = o.spec ?? {};
+  const st = o.status ?? {};
+  const replicas = spec.replicas ?? 1;
+  const observed = (st.observedGeneration ?? 0) >= (o.metadata?.generation ?? 0);
+  const cond = (type: string) => (st.conditions ?? []).find((c: { type: string }) => c.type === type);
+  switch (o.kind) {
+    case "Deployment": {
+      const progressing = cond("Progressing");
+      const ready = observed && (st.updatedReplicas ?? 0) === replicas && (st.availableReplicas ?? 0) >= replicas && (st.replicas ?? 0) === replicas
+        && cond("Available")?.status === "True" && (replicas === 0 || progressing?.reason === "NewReplicaSetAvailable");
+      return { ready, detail: `${st.updatedReplicas ?? 0}/${replicas} updated, ${st.availableReplicas ?? 0} available${progressing?.reason ? `, Progressing: ${progressing.reason}` : ""}` };
+    }
+    case "StatefulSet": {
+      const ready = observed && st.currentRevision === st.updateRevision && (st.readyReplicas ?? 0) === replicas && (st.replicas ?? 0) === replicas;
+      return { ready, detail: `${st.readyReplicas ?? 0}/${replicas} ready, ${st.updatedReplicas ?? 0} updated` };
+    }
+    default: {
+      const desired = st.desiredNumberScheduled ?? 0;
+      const ready = observed && (st.updatedNumberScheduled ?? 0) === desired && (st.numberAvailable ?? 0) === desired;
+      return { ready, detail: `${st.numberAvailable ?? 0}/${desired} available, ${st.updatedNumberScheduled ?? 0} updated` };
+    }
   }
 }
 
@@ -65,11 +134,20 @@ export async function awaitManifest(opts: DriverOptions, m: ManifestEntry): Prom
  * applied and awaited, like the engine's dependency walk; the first failed await stops the step
  * and leaves everything after it untouched (a Service never moves to a version that is not ready).
  */
-export async function applyStep(opts: DriverOptions, manifests: readonly ManifestEntry[]): Promise<{ applied: string[] }> {
+export async function applyStep(opts: DriverOptions, manifests: readonly ManifestEntry[], previous: readonly ManifestEntry[] = []): Promise<{ applied: string[]; deleted: string[] }> {
   const applied: string[] = [];
   const done = new Map<string, Promise<void>>();
   for (const m of manifests) {
     await Promise.all(m.dependsOn.map((d) => done.get(d) ?? Promise.resolve()));
+    if (m.kind === "RolloutGate") {
+      // The same checks the gate's dynamic provider runs in `pulumi up`.
+      const spec = (m.object as { spec: Record<string, unknown> }).spec;
+      const gate = runChecks({ ...spec, kubeconfig: opts.kubeconfig }).catch((e: Error) => { throw new StepFailed(e.message); });
+      done.set(m.resource, gate);
+      gate.catch(() => undefined);
+      opts.log?.(`gate ${m.name}`);
+      continue;
+    }
     applyObject(opts, m);
     applied.push(m.resource);
     opts.log?.(`applied ${m.kind} ${m.namespace ? `${m.namespace}/` : ""}${m.name}`);
@@ -79,14 +157,24 @@ export async function applyStep(opts: DriverOptions, manifests: readonly Manifes
     awaited.catch(() => undefined);
   }
   await Promise.all(done.values());
-  return { applied };
+  // Like the engine, objects the program no longer declares are deleted last, after every
+  // create and update succeeded (a promoted canary disappears only once stable is available).
+  const key = (m: ManifestEntry) => `${m.kind}/${m.namespace ?? ""}/${m.name}`;
+  const keep = new Set(manifests.map(key));
+  const deleted: string[] = [];
+  for (const m of [...previous].reverse().filter((p) => !keep.has(key(p)) && p.kind !== "RolloutGate")) {
+    kubectl(opts, ["delete", ...resourceRef(m), "--ignore-not-found", "--wait=false"]);
+    deleted.push(key(m));
+    opts.log?.(`deleted ${key(m)}`);
+  }
+  return { applied, deleted };
 }
 
 /** Server-side dry-run of every object (namespaces are created for real first so namespaced objects resolve). */
 export function dryRunAll(opts: DriverOptions, manifests: readonly ManifestEntry[]): string[] {
   const failures: string[] = [];
   for (const m of manifests.filter((x) => x.kind === "Namespace")) applyObject(opts, m);
-  for (const m of manifests.filter((x) => x.kind !== "Namespace")) {
+  for (const m of manifests.filter((x) => x.kind !== "Namespace" && x.kind !== "RolloutGate")) {
     try {
       applyObject(opts, m, true);
     } catch (e) {

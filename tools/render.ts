@@ -16,7 +16,7 @@ export interface ManifestEntry {
   /** Resources (by Pulumi name) that must be applied and awaited first. */
   readonly dependsOn: string[];
   /** What `pulumi up` waits for after applying it. */
-  readonly await: { readonly mode: "builtin" | "skip" | "waitFor" | "none"; readonly timeoutSeconds?: number; readonly waitFor?: string[] };
+  readonly await: { readonly mode: "builtin" | "skip" | "waitFor" | "none" | "gate"; readonly timeoutSeconds?: number; readonly waitFor?: string[] };
   readonly object: Record<string, unknown>;
 }
 
@@ -43,8 +43,17 @@ function awaitOf(kind: string, annotations: Record<string, string>): ManifestEnt
   return awaitedKinds.has(kind) ? { mode: "builtin", timeoutSeconds: timeout ?? 600 } : { mode: "none" };
 }
 
+export const gateType = "pulumi-nodejs:dynamic/rollout-gate:Resource";
+
 function isKubernetesObject(r: RecordedResource): boolean {
   return r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers") && typeof r.props.kind === "string";
+}
+
+/** Gates are not Kubernetes objects; they travel in the render as `RolloutGate` entries the driver runs. */
+function asObject(r: RecordedResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (r.type !== gateType) return r.props;
+  const { __provider: _provider, ...props } = r.props;
+  return { apiVersion: "rollout.dev/v1", kind: "RolloutGate", metadata: { name: r.name, namespace: props.namespace }, spec: props };
 }
 
 /** Runs the stack offline; a `promote` image takes the digest the referenced stack renders to. */
@@ -63,9 +72,10 @@ export async function renderConfig(projectDir: string, raw: Record<string, unkno
   }
   const result = await runOffline(raw, stack, { projectDir, gitSha, stackReferences });
   let n = 0;
-  const manifests: ManifestEntry[] = result.resources.filter(isKubernetesObject).map((r) => {
-    const meta = (r.props.metadata ?? {}) as { name: string; namespace?: string; annotations?: Record<string, string> };
-    const kind = String(r.props.kind);
+  const manifests: ManifestEntry[] = result.resources.filter((r) => isKubernetesObject(r) || r.type === gateType).map((r) => {
+    const object = asObject(r);
+    const meta = (object.metadata ?? {}) as { name: string; namespace?: string; annotations?: Record<string, string> };
+    const kind = String(object.kind);
     const file = `${String(n++).padStart(3, "0")}-${kind.toLowerCase()}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name}.yaml`;
     return {
       file,
@@ -75,8 +85,8 @@ export async function renderConfig(projectDir: string, raw: Record<string, unkno
       name: meta.name,
       namespace: meta.namespace,
       dependsOn: r.dependsOn,
-      await: awaitOf(kind, meta.annotations ?? {}),
-      object: r.props,
+      await: kind === "RolloutGate" ? { mode: "gate" } : awaitOf(kind, meta.annotations ?? {}),
+      object,
     };
   });
   const cloudResources = result.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("docker:")).map((r) => ({ type: r.type, name: r.name }));
