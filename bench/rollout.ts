@@ -46,6 +46,15 @@ function plainKubectl(manifests: ManifestEntry[]): number {
   return (Date.now() - t0) / 1000;
 }
 
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/** Seconds from the first sample where `count` pods of `version` are ready to the first where `count` of them serve. */
+function servingLatency(o: Observation, version: string, count: number): number | null {
+  const ready = o.samples.find((s) => s.readyPods.filter((p) => s.versions[p] === version).length >= count);
+  const serving = ready && o.samples.find((s) => s.t >= ready.t && s.ready.filter((p) => s.versions[p] === version).length >= count);
+  return ready && serving ? serving.t - ready.t : null;
+}
+
 /** Seconds from the first sample where all N pods of `version` are ready to the first where the endpoints are all `version`. */
 function switchLatency(o: Observation, version: string, count: number): number | null {
   const ready = o.samples.find((s) => s.readyPods.filter((p) => s.versions[p] === version).length >= count);
@@ -63,7 +72,20 @@ async function step(name: string, apps: unknown[], version: number, service: str
 
 async function bench(): Promise<Row[]> {
   const rows: Row[] = [];
-  const row = (r: Omit<Row, "ratio" | "replicas" | "delaySeconds">): Row => ({ ...r, replicas: N, delaySeconds: delay, ratio: Math.round((100 * r.wallSeconds) / r.limitSeconds) / 100 });
+  // Keys in the documented order: strategy, replicas, delaySeconds, wallSeconds, limitSeconds, ratio, ...
+  const row = (r: Omit<Row, "ratio" | "replicas" | "delaySeconds">): Row => ({
+    strategy: r.strategy,
+    replicas: N,
+    delaySeconds: delay,
+    wallSeconds: round(r.wallSeconds),
+    limitSeconds: r.limitSeconds,
+    ratio: round(r.wallSeconds / r.limitSeconds),
+    kubectlSeconds: r.kubectlSeconds === null ? null : round(r.kubectlSeconds),
+    peakPods: r.peakPods,
+    minReadyEndpoints: r.minReadyEndpoints,
+    switchLatencySeconds: r.switchLatencySeconds === null ? null : round(r.switchLatencySeconds),
+    rollbackSeconds: r.rollbackSeconds === null ? null : round(r.rollbackSeconds),
+  });
 
   // Rolling: maxSurge 2, maxUnavailable 0 -> ceil(10/2) waves of `delay`.
   {
@@ -99,7 +121,7 @@ async function bench(): Promise<Row[]> {
     const s = await step("bcanary", canary(20), 2, "bcanary");
     const rb = await step("bcanary", canary(0), 2, "bcanary");
     const plain = plainKubectl((await renderLocal(canary(20), localImage(3))).manifests);
-    rows.push(row({ strategy: "canary-20%", wallSeconds: s.seconds, limitSeconds: delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: switchLatency(s.obs, versionLabel(2), 2), rollbackSeconds: rb.seconds }));
+    rows.push(row({ strategy: "canary-20%", wallSeconds: s.seconds, limitSeconds: delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: servingLatency(s.obs, versionLabel(2), 2), rollbackSeconds: rb.seconds }));
   }
   // StatefulSet, OrderedReady rolling update: one pod at a time -> N waves.
   {

@@ -20,21 +20,31 @@ interface PolicySpec<C> {
     check: C;
 }
 
-export function resourcePolicy(spec: PolicySpec<ResourceCheck>): RolloutResourcePolicy {
+/** What both kinds of policy carry: identity, default level, config schema and the pure check. */
+function common<C>(spec: PolicySpec<C>) {
     const configKeys = spec.config ?? [];
     const configSchema = configSchemaFor(configKeys);
     return {
-        kind: "resource",
         name: spec.name,
         description: spec.description,
-        enforcementLevel: spec.enforcementLevel ?? "mandatory",
+        enforcementLevel: spec.enforcementLevel ?? ("mandatory" as const),
         ...(configSchema ? { configSchema } : {}),
         configKeys,
         check: spec.check,
+    };
+}
+
+function asPolicyResource(r: PolicyResource): PolicyResource {
+    return { type: r.type, name: r.name, urn: r.urn, props: r.props, opts: r.opts };
+}
+
+export function resourcePolicy(spec: PolicySpec<ResourceCheck>): RolloutResourcePolicy {
+    return {
+        kind: "resource",
+        ...common(spec),
         validateResource: (args, reportViolation) => {
             const config = resolveConfig(args.getConfig<object>());
-            const resource: PolicyResource = { type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts };
-            for (const message of spec.check(resource, config)) {
+            for (const message of spec.check(asPolicyResource(args), config)) {
                 reportViolation(message);
             }
         },
@@ -42,26 +52,12 @@ export function resourcePolicy(spec: PolicySpec<ResourceCheck>): RolloutResource
 }
 
 export function stackPolicy(spec: PolicySpec<StackCheck>): RolloutStackPolicy {
-    const configKeys = spec.config ?? [];
-    const configSchema = configSchemaFor(configKeys);
     return {
         kind: "stack",
-        name: spec.name,
-        description: spec.description,
-        enforcementLevel: spec.enforcementLevel ?? "mandatory",
-        ...(configSchema ? { configSchema } : {}),
-        configKeys,
-        check: spec.check,
+        ...common(spec),
         validateStack: (args, reportViolation) => {
             const config = resolveConfig(args.getConfig<object>());
-            const resources: PolicyResource[] = args.resources.map((r) => ({
-                type: r.type,
-                name: r.name,
-                urn: r.urn,
-                props: r.props,
-                opts: r.opts,
-            }));
-            for (const finding of spec.check(resources, config)) {
+            for (const finding of spec.check(args.resources.map(asPolicyResource), config)) {
                 reportViolation(finding.message, finding.resource.urn);
             }
         },
