@@ -74,7 +74,8 @@ export class App extends pulumi.ComponentResource {
       retainOnDelete: true,
     });
     const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : [])];
-    const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.image}`;
+    // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record).
+    const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.version} (${args.image})`;
     const sub = <T extends string>(v: T) => (v === stackImage ? args.image : v);
     const subVersion = (v: string) => (v === stackImage ? args.version : v);
 

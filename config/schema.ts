@@ -388,6 +388,9 @@ function checkApp(app: AppConfig, issues: unknown[]): void {
   if (kind !== "StatefulSet" && app.statefulSet) push(["statefulSet"], app.statefulSet, `expected statefulSet only with kind StatefulSet, got kind ${kind}`);
   if (kind !== "DaemonSet" && app.daemonSet) push(["daemonSet"], app.daemonSet, `expected daemonSet only with kind DaemonSet, got kind ${kind}`);
   if (kind === "DaemonSet" && hpa) push(["hpa"], hpa, "expected no hpa for a DaemonSet (it runs one pod per node)");
+  if (hpa && strategy && !["recreate", "rolling"].includes(strategy.type)) {
+    push(["hpa"], hpa, `expected no hpa with strategy ${strategy.type}: the strategy sets the replicas of each track, an HPA would fight it`);
+  }
   if (kind === "StatefulSet" && app.statefulSet && app.statefulSet.partition > replicas) {
     push(["statefulSet", "partition"], app.statefulSet.partition, `expected an integer <= replicas (${replicas})`);
   }

@@ -146,6 +146,7 @@ describe("strategy: canary", () => {
     assert.ok(configError(c({ weight: 75 })).some((p) => p.includes("canary replicas may not exceed stable's")));
     assert.ok(configError(c({ traffic: "gateway" })).some((p) => p.startsWith("rollout:apps[0].strategy.gateway: expected a gateway")));
     assert.ok(configError(c({ promote: true, weight: 30 })).some((p) => p.startsWith("rollout:apps[0].strategy.promote: expected weight 100")));
+    assert.ok(configError({ ...c({}), hpa: { minReplicas: 2, maxReplicas: 5 } }).some((p) => p.startsWith("rollout:apps[0].hpa: expected no hpa with strategy canary")));
   });
 });
 

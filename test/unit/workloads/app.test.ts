@@ -67,7 +67,7 @@ describe("workloads: Deployment pod lifecycle", () => {
   it("records the change cause and derives the await timeout from the strategy", async () => {
     const r = await runApps([{ name: "demo", replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }]);
     const d = one(r, T.deployment).props;
-    assert.match(d.metadata.annotations["kubernetes.io/change-cause"], /^pulumi up --stack local: registry\.example\/team\/okeydokey@sha256:a{64}$/);
+    assert.match(d.metadata.annotations["kubernetes.io/change-cause"], /^pulumi up --stack local: 0123456789ab \(registry\.example\/team\/okeydokey@sha256:a{64}\)$/);
     const app = appConfig({ replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } });
     assert.equal(rolloutWaves(app), 5);
     assert.equal(d.metadata.annotations["pulumi.com/timeoutSeconds"], String(awaitTimeoutSeconds(app)));
