@@ -45,6 +45,3 @@ export function labelValue(value: string): string {
   const cleaned = value.replace(/[^A-Za-z0-9._-]/g, "-").slice(0, 63);
   return cleaned.replace(/^[^A-Za-z0-9]+/, "").replace(/[^A-Za-z0-9]+$/, "");
 }
-
-/** A Kubernetes object type with every Input resolved: what the pure builders return. */
-export type { Unwrap as Plain } from "@pulumi/pulumi";

@@ -2,7 +2,7 @@
 // the tests and the offline render read them as they are.
 import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
-import type { Plain } from "../lib/labels";
+import type { Plain } from "../lib/plain";
 import type { AppConfig, DeploymentUpdate, IntOrPercent } from "../config/schema";
 import { deploymentUpdateOf } from "../config/schema";
 import { AppIdentity, commonLabels, namespaceOf, selectorLabels } from "../lib/labels";

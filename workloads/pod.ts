@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import type { Plain } from "../lib/labels";
+import type { Plain } from "../lib/plain";
 import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, selectorLabels } from "../lib/labels";
 import { httpPortName, probeSpec } from "./probes";

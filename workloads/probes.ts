@@ -1,5 +1,5 @@
 import type * as k8s from "@pulumi/kubernetes";
-import type { Plain } from "../lib/labels";
+import type { Plain } from "../lib/plain";
 import type { ProbeConfig } from "../config/schema";
 
 type Probe = Plain<k8s.types.input.core.v1.Probe>;
