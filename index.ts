@@ -7,7 +7,12 @@ import { defineStack } from "./stack";
 
 const stackName = pulumi.getStack();
 const config = parseStackConfig(pulumi.runtime.allConfig(), stackName);
-const stack = defineStack(config, { stack: stackName, projectDir: __dirname, envSha: process.env.GITHUB_SHA });
+const stack = defineStack(config, {
+  stack: stackName,
+  projectDir: __dirname,
+  envSha: process.env.GITHUB_SHA,
+  expectCommit: process.env.ROLLOUT_EXPECT_COMMIT || undefined,
+});
 
 // The plan is printed in `pulumi preview`, so a reviewer sees what this update will do.
 // The draft is printed at once (a preview may not know a new image's digest yet).

@@ -1,6 +1,5 @@
 // The whole stack as a function of its validated config, so the program, the tests and the offline
 // renderer run exactly the same code.
-import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "child_process";
@@ -12,7 +11,7 @@ import { CdAccess } from "./components/cd-access";
 import { GkeCluster } from "./components/gke-cluster";
 import { ImageRegistry } from "./components/image-registry";
 import { kubeconfigProvider } from "./components/kube-provider";
-import { artifactRegistryRepository, resolveGitSha } from "./lib/image-ref";
+import { resolveGitSha } from "./lib/image-ref";
 import { AppPlan, withImage } from "./strategies/plan";
 
 export interface StackOutputs {
@@ -38,6 +37,8 @@ export interface StackContext {
   readonly projectDir: string;
   /** `GITHUB_SHA` or the like. */
   readonly envSha?: string;
+  /** `ROLLOUT_EXPECT_COMMIT`: the commit a promoting stack must deploy. */
+  readonly expectCommit?: string;
   readonly gitHead?: () => string | undefined;
 }
 
@@ -73,19 +74,14 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
   const gitSha = config.image.source === "build"
     ? resolveGitSha({ configured: config.image.gitSha, environment: ctx.envSha, fromGit: ctx.gitHead ?? (() => gitHead(ctx.projectDir)) })
     : undefined;
-  const image = new AppImage(`${env}-image`, { config: config.image, registryUrl: registry?.url, gitSha, projectDir: ctx.projectDir });
-  if (cluster && config.image.source === "promote") {
-    // The promoted digest stays in staging's repository (a copy would be another artifact):
-    // production's nodes get pull access to that one repository.
-    const nodes = cluster.nodeServiceAccountEmail;
-    new gcp.artifactregistry.RepositoryIamMember(`${env}-promoted-image-reader`, {
-      project: image.ref.apply((r) => requireRepo(r).project),
-      location: image.ref.apply((r) => requireRepo(r).location),
-      repository: image.ref.apply((r) => requireRepo(r).repository),
-      role: "roles/artifactregistry.reader",
-      member: pulumi.interpolate`serviceAccount:${nodes}`,
-    }, { parent: image });
-  }
+  const image = new AppImage(`${env}-image`, {
+    config: config.image,
+    registryUrl: registry?.url,
+    gitSha,
+    projectDir: ctx.projectDir,
+    pullers: cluster ? [pulumi.interpolate`serviceAccount:${cluster.nodeServiceAccountEmail}`] : [],
+    expectCommit: ctx.expectCommit,
+  });
   const version = pulumi.all([image.commit, image.digest]).apply(([commit, digest]) => (commit ? commit.slice(0, 12) : `sha256-${digest.slice(7, 19)}`));
 
   const apps = config.apps.map((appConfig) => new App(appConfig.name, {
@@ -124,8 +120,3 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
   };
 }
 
-function requireRepo(ref: string): { location: string; project: string; repository: string } {
-  const repo = artifactRegistryRepository(ref);
-  if (!repo) throw new Error(`promoted image '${ref}': expected an Artifact Registry image (<location>-docker.pkg.dev/<project>/<repository>/...)`);
-  return repo;
-}

@@ -3,7 +3,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import type { ImageConfig } from "../config/schema";
-import { pinnedImage } from "../lib/image-ref";
+import { artifactRegistryRepository, pinnedImage } from "../lib/image-ref";
 
 export interface AppImageArgs {
   readonly config: ImageConfig;
@@ -13,6 +13,13 @@ export interface AppImageArgs {
   readonly gitSha?: string;
   /** Root the build context is resolved against. @default process.cwd() */
   readonly projectDir?: string;
+  /** `promote`: members (e.g. production's node service account) granted pull on the promoted image's repository. */
+  readonly pullers?: pulumi.Input<string>[];
+  /**
+   * `promote`: the commit this update must deploy (the release tag's, `ROLLOUT_EXPECT_COMMIT`); an
+   * update fails when the referenced stack runs another one. Checked in `pulumi up`, not in preview.
+   */
+  readonly expectCommit?: string;
 }
 
 /**
@@ -59,8 +66,26 @@ export class AppImage extends pulumi.ComponentResource {
       }
       case "promote": {
         const source = new pulumi.StackReference(`${name}-source`, { name: config.fromStack }, { parent: this });
-        ref = source.requireOutput("image").apply((v) => pinnedImage(String(v), `${config.fromStack} output 'image'`).ref);
-        this.commit = source.requireOutput("imageCommit").apply((v) => String(v));
+        const commit = source.requireOutput("imageCommit").apply((v) => String(v));
+        ref = pulumi.all([source.requireOutput("image"), commit]).apply(([v, c]) => {
+          if (args.expectCommit && !pulumi.runtime.isDryRun() && c !== args.expectCommit) {
+            throw new Error(`${config.fromStack} runs commit ${c}, but this update must deploy ${args.expectCommit}: deploy that commit to ${config.fromStack} first`);
+          }
+          return pinnedImage(String(v), `${config.fromStack} output 'image'`).ref;
+        });
+        this.commit = commit;
+        // The promoted digest stays in its repository (a copy would be another artifact): the
+        // pullers get read access to that one repository.
+        (args.pullers ?? []).forEach((member, i) => {
+          const repo = ref.apply(requireRepository);
+          new gcp.artifactregistry.RepositoryIamMember(`${name}-promoted-reader-${i}`, {
+            project: repo.project,
+            location: repo.location,
+            repository: repo.repository,
+            role: "roles/artifactregistry.reader",
+            member,
+          }, { parent: this });
+        });
         break;
       }
       case "prebuilt":
@@ -72,4 +97,10 @@ export class AppImage extends pulumi.ComponentResource {
     this.digest = ref.apply((r) => pinnedImage(r).digest);
     this.registerOutputs({ ref: this.ref, digest: this.digest, commit: this.commit });
   }
+}
+
+function requireRepository(ref: string): { location: string; project: string; repository: string } {
+  const repo = artifactRegistryRepository(ref);
+  if (!repo) throw new Error(`promoted image '${ref}': expected an Artifact Registry image (<location>-docker.pkg.dev/<project>/<repository>/...)`);
+  return repo;
 }

@@ -25,6 +25,8 @@ export interface OfflineOptions {
   /** The commit a `build` image is tagged with (instead of `git rev-parse HEAD`). */
   readonly gitSha?: string;
   readonly projectDir?: string;
+  /** `ROLLOUT_EXPECT_COMMIT` for a promoting stack. */
+  readonly expectCommit?: string;
 }
 
 export interface OfflineResult {
@@ -116,6 +118,7 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
     outputs = defineStack(config, {
       stack: stackName,
       projectDir: options.projectDir ?? process.cwd(),
+      expectCommit: options.expectCommit,
       gitHead: () => options.gitSha ?? gitHead(options.projectDir ?? process.cwd()) ?? "0000000000000000000000000000000000000000",
     });
     return {};

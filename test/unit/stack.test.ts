@@ -163,9 +163,19 @@ describe("stacks: production", () => {
     assert.equal(one(r, T.deployment, "demo-blue").props.spec.replicas, 4, "the previous release stays warm for rollback");
   });
 
+  it("refuses, in pulumi up, a staging digest built from another commit than the release", async () => {
+    const refs = { "acme/rollout/staging": { image: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@${digestA}`, imageCommit: sha } };
+    await assert.rejects(
+      runOffline(committedConfig("production"), "production", { projectDir, stackReferences: refs, expectCommit: "fedcba9876543210fedcba9876543210fedcba98" }),
+      /acme\/rollout\/staging runs commit 0123456789abcdef0123456789abcdef01234567, but this update must deploy fedcba9876543210fedcba9876543210fedcba98/,
+    );
+    const ok = await runOffline(committedConfig("production"), "production", { projectDir, stackReferences: refs, expectCommit: sha });
+    assert.equal(ok.values.imageCommit, sha);
+  });
+
   it("lets production's nodes pull that one staging repository", async () => {
     const r = await renderCommitted("production");
-    const grant = one(r, T.repoIam, "production-promoted-image-reader").props;
+    const grant = one(r, T.repoIam, "production-image-promoted-reader-0").props;
     assert.deepEqual([grant.project, grant.location, grant.repository, grant.role], ["acme-rollout-staging", "europe-west1", "rollout", "roles/artifactregistry.reader"]);
   });
 
