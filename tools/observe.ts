@@ -30,22 +30,26 @@ export function observe(kubeconfig: string, namespace: string, service: string, 
   const obs: Observation = { peakPods: 0, minReadyEndpoints: Number.MAX_SAFE_INTEGER, samples: [] };
   let running = true;
   const start = Date.now();
+  const sample = async () => {
+    const [pods, slices] = await Promise.all([
+      kubectlJson(kubeconfig, ["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/name=${appLabel}`]),
+      kubectlJson(kubeconfig, ["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]),
+    ]);
+    const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).map((e: any) => e.targetRef?.name as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const versions = Object.fromEntries(pods.items.map((p) => [p.metadata.name, p.metadata.labels?.["app.kubernetes.io/version"] ?? "?"]));
+    const readyPods = pods.items.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata.name as string); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const s: Sample = { t: (Date.now() - start) / 1000, pods: pods.items.length, ready, versions, readyPods };
+    obs.samples.push(s);
+    obs.peakPods = Math.max(obs.peakPods, s.pods);
+    obs.minReadyEndpoints = Math.min(obs.minReadyEndpoints, s.ready.length);
+    onSample?.(s);
+  };
   const loop = (async () => {
     while (running) {
-      const [pods, slices] = await Promise.all([
-        kubectlJson(kubeconfig, ["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/name=${appLabel}`]),
-        kubectlJson(kubeconfig, ["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]),
-      ]);
-      const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).map((e: any) => e.targetRef?.name as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
-      const versions = Object.fromEntries(pods.items.map((p) => [p.metadata.name, p.metadata.labels?.["app.kubernetes.io/version"] ?? "?"]));
-      const readyPods = pods.items.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata.name as string); // eslint-disable-line @typescript-eslint/no-explicit-any
-      const sample = { t: (Date.now() - start) / 1000, pods: pods.items.length, ready, versions, readyPods };
-      obs.samples.push(sample);
-      onSample?.(sample);
-      obs.peakPods = Math.max(obs.peakPods, pods.items.length);
-      obs.minReadyEndpoints = Math.min(obs.minReadyEndpoints, ready.length);
+      await sample();
       await new Promise((r) => setTimeout(r, 250));
     }
   })();
-  return { stop: async () => { running = false; await loop; return obs; } };
+  // The last sample is taken after the step returned, so the final state is always observed.
+  return { stop: async () => { running = false; await loop; await sample(); return obs; } };
 }
