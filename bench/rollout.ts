@@ -137,8 +137,11 @@ async function bench(): Promise<Row[]> {
 async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   if (!clusterIsUp(kubeconfig)) throw new Error(`no control plane at ${kubeconfig}: run npm run cluster:up first`);
+  const namespaces = ["brolling", "brecreate", "bbluegreen", "bcanary", "bsts"].map((n) => `local-${n}`);
+  // A previous run's namespaces may still be terminating: start from none.
+  kubectl(opts, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
   const rows = await bench();
-  for (const ns of ["brolling", "brecreate", "bbluegreen", "bcanary", "bsts"]) kubectl(opts, ["delete", "namespace", `local-${ns}`, "--wait=false"]);
+  kubectl(opts, ["delete", "namespace", ...namespaces, "--wait=false"]);
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return;
