@@ -97,7 +97,8 @@ async function awaitService(opts: DriverOptions, m: ManifestEntry, timeout: numb
 
 interface WorkloadStatus { readonly ready: boolean; readonly detail: string }
 
-function getJson(opts: DriverOptions, ref: string[]): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+/** `kubectl get <ref> -o json`, asynchronously (observers keep sampling while a step waits). */
+export function getJson(opts: DriverOptions, ref: string[]): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
   return new Promise((resolve, reject) =>
     execFile("kubectl", ["--kubeconfig", opts.kubeconfig, "get", ...ref, "-o", "json"], { maxBuffer: 16 * 1024 * 1024 }, (err, out, stderr) =>
       err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(out))));

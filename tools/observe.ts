@@ -1,6 +1,6 @@
 // Watches what the API server shows during a step: pods of an app and the ready endpoints of its
 // Service (EndpointSlices). Assertions use these observations, never what the program asked for.
-import { execFile } from "child_process";
+import { getJson } from "./driver";
 
 export interface Sample {
   /** Seconds since observation started. */
@@ -21,23 +21,18 @@ export interface Observation {
   readonly samples: Sample[];
 }
 
-function kubectlJson(kubeconfig: string, args: string[]): Promise<{ items: any[] }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return new Promise((resolve, reject) =>
-    execFile("kubectl", ["--kubeconfig", kubeconfig, ...args, "-o", "json"], { maxBuffer: 32 * 1024 * 1024 }, (err, out) => (err ? reject(err) : resolve(JSON.parse(out)))));
-}
-
 export function observe(kubeconfig: string, namespace: string, service: string, appLabel: string, onSample?: (s: Sample) => void): { stop: () => Promise<Observation> } {
   const obs: Observation = { peakPods: 0, minReadyEndpoints: Number.MAX_SAFE_INTEGER, samples: [] };
   let running = true;
   const start = Date.now();
   const sample = async () => {
     const [pods, slices] = await Promise.all([
-      kubectlJson(kubeconfig, ["get", "pods", "-n", namespace, "-l", `app.kubernetes.io/name=${appLabel}`]),
-      kubectlJson(kubeconfig, ["get", "endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]),
+      getJson({ kubeconfig }, ["pods", "-n", namespace, "-l", `app.kubernetes.io/name=${appLabel}`]),
+      getJson({ kubeconfig }, ["endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]),
     ]);
-    const ready = slices.items.flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).map((e: any) => e.targetRef?.name as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const versions = Object.fromEntries(pods.items.map((p) => [p.metadata.name, p.metadata.labels?.["app.kubernetes.io/version"] ?? "?"]));
-    const readyPods = pods.items.filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata.name as string); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const ready = (slices.items as any[]).flatMap((s) => (s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).map((e: any) => e.targetRef?.name as string)); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const versions = Object.fromEntries((pods.items as any[]).map((p) => [p.metadata.name, p.metadata.labels?.["app.kubernetes.io/version"] ?? "?"]));
+    const readyPods = (pods.items as any[]).filter((p) => (p.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True")).map((p) => p.metadata.name as string); // eslint-disable-line @typescript-eslint/no-explicit-any
     const s: Sample = { t: (Date.now() - start) / 1000, pods: pods.items.length, ready, versions, readyPods };
     obs.samples.push(s);
     obs.peakPods = Math.max(obs.peakPods, s.pods);
