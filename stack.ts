@@ -12,7 +12,7 @@ import { GkeCluster } from "./components/gke-cluster";
 import { ImageRegistry } from "./components/image-registry";
 import { kubeconfigProvider } from "./components/kube-provider";
 import { resolveGitSha } from "./lib/image-ref";
-import { AppPlan, withImage } from "./strategies/plan";
+import { AppPlan, shortDigest, withImage } from "./strategies/plan";
 
 export interface StackOutputs {
   readonly environment: string;
@@ -82,7 +82,7 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     pullers: cluster ? [pulumi.interpolate`serviceAccount:${cluster.nodeServiceAccountEmail}`] : [],
     expectCommit: ctx.expectCommit,
   });
-  const version = pulumi.all([image.commit, image.digest]).apply(([commit, digest]) => (commit ? commit.slice(0, 12) : `sha256-${digest.slice(7, 19)}`));
+  const version = pulumi.all([image.commit, image.ref]).apply(([commit, ref]) => (commit ? commit.slice(0, 12) : shortDigest(ref)));
 
   const apps = config.apps.map((appConfig) => new App(appConfig.name, {
     config: appConfig,

@@ -28,6 +28,11 @@ export interface AppArgs {
   readonly protectNamespace?: boolean;
 }
 
+/** The plan names the stack image by a placeholder: swap in the real (possibly unknown) value. */
+function orStack(v: string, stackValue: pulumi.Input<string>): pulumi.Input<string> {
+  return v === stackImage ? stackValue : v;
+}
+
 type Entry = { key: string; after: readonly string[]; create: (deps: pulumi.Resource[]) => pulumi.Resource };
 
 /**
@@ -76,15 +81,13 @@ export class App extends pulumi.ComponentResource {
     const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : [])];
     // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record).
     const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.version} (${args.image})`;
-    const sub = <T extends string>(v: T) => (v === stackImage ? args.image : v);
-    const subVersion = (v: string) => (v === stackImage ? args.version : v);
 
     const entries: Entry[] = [
       ...this.plan.workloads.map((w): Entry => ({
         key: `workload:${w.name}`,
         after: w.after,
         create: (deps) => this.workload(w, app, id, {
-          image: sub(w.image), version: subVersion(w.version), changeCause,
+          image: orStack(w.image, args.image), version: orStack(w.version, args.version), changeCause,
           configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined, serviceAccountName: sa.metadata.name,
         }, { ...inNs, dependsOn: [...podDeps, ...deps] }),
       })),
@@ -164,7 +167,7 @@ export class App extends pulumi.ComponentResource {
       namespace: namespaceOf(id),
       service: g.service,
       config: g.config,
-      candidate: candidate === stackImage ? args.image : candidate,
+      candidate: orStack(candidate, args.image),
       kubeconfig: args.kubeAccess?.kubeconfig,
       context: args.kubeAccess?.context,
     }, opts);

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml, stringify } from "yaml";
 import { RecordedResource, runOffline, OfflineResult } from "./offline";
+import { skipAwaitAnnotation, timeoutAnnotation, waitForAnnotation } from "../workloads/objects";
 
 export interface ManifestEntry {
   readonly file: string;
@@ -36,9 +37,9 @@ export function readStackConfig(projectDir: string, stack: string): Record<strin
 const awaitedKinds = new Set(["Deployment", "StatefulSet", "DaemonSet", "Service", "Pod", "Job", "Ingress", "PersistentVolumeClaim"]);
 
 function awaitOf(kind: string, annotations: Record<string, string>): ManifestEntry["await"] {
-  const timeout = annotations["pulumi.com/timeoutSeconds"] ? Number(annotations["pulumi.com/timeoutSeconds"]) : undefined;
-  if (annotations["pulumi.com/skipAwait"] === "true") return { mode: "skip" };
-  const waitFor = annotations["pulumi.com/waitFor"];
+  const timeout = annotations[timeoutAnnotation] ? Number(annotations[timeoutAnnotation]) : undefined;
+  if (annotations[skipAwaitAnnotation] === "true") return { mode: "skip" };
+  const waitFor = annotations[waitForAnnotation];
   if (waitFor) return { mode: "waitFor", timeoutSeconds: timeout ?? 600, waitFor: waitFor.startsWith("[") ? (JSON.parse(waitFor) as string[]) : [waitFor] };
   return awaitedKinds.has(kind) ? { mode: "builtin", timeoutSeconds: timeout ?? 600 } : { mode: "none" };
 }

@@ -49,6 +49,14 @@ function meta(args: WorkloadArgs, extra: Labels): Meta {
   };
 }
 
+/**
+ * With an HPA this is only the initial count: the component sets ignoreChanges on it, so
+ * `pulumi up` never resets what the HPA scaled to.
+ */
+function initialReplicas(args: WorkloadArgs): number {
+  return args.app.hpa ? Math.max(args.app.hpa.minReplicas, args.replicas) : args.replicas;
+}
+
 function template(args: WorkloadArgs) {
   return podTemplate({
     app: args.app,
@@ -69,9 +77,7 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
     kind: "Deployment",
     metadata: meta(args, { [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)) }),
     spec: {
-      // With an HPA this is only the initial count: the component sets ignoreChanges on it, so
-      // `pulumi up` never resets what the HPA scaled to.
-      replicas: app.hpa ? Math.max(app.hpa.minReplicas, args.replicas) : args.replicas,
+      replicas: initialReplicas(args),
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
       template: template(args),
       strategy: strategy.type === "recreate"
@@ -109,7 +115,7 @@ export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.
     kind: "StatefulSet",
     metadata: meta(args, await),
     spec: {
-      replicas: app.hpa ? Math.max(app.hpa.minReplicas, args.replicas) : args.replicas,
+      replicas: initialReplicas(args),
       serviceName,
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
       template: template(args),

@@ -85,7 +85,7 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.equal(awaitTimeoutSeconds(fast), 120 + slackSeconds);
     const recreate = appConfig({ replicas: 4, strategy: { type: "recreate" } });
     assert.equal(rolloutWaves(recreate), 1);
-    assert.equal(one_deploymentStrategy(recreate), "recreate");
+    assert.equal(recreate.strategy?.type, "recreate");
   });
 
   it("names the ConfigMap by a hash of its content, marks it immutable and keeps old ones for rollbacks", async () => {
@@ -145,10 +145,6 @@ describe("workloads: Deployment pod lifecycle", () => {
     for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(one(a, T.deployment).props.spec.template.metadata.labels[k], v);
   });
 });
-
-function one_deploymentStrategy(app: { strategy?: { type: string } }): string | undefined {
-  return app.strategy?.type;
-}
 
 describe("workloads: StatefulSet", () => {
   it("rolls ordinals >= partition and waits for exactly those instead of hanging on the built-in await", async () => {
