@@ -4,7 +4,7 @@ import { spawnSync } from "child_process";
 import { stringify } from "yaml";
 import { applyStep, clusterIsUp, clusterKubeconfig, kubectl } from "../tools/driver";
 import { localImage, renderLocal } from "../tools/local-stack";
-import { observe, Observation } from "../tools/observe";
+import { observe, Observation, readyEndpoints } from "../tools/observe";
 import type { ManifestEntry } from "../tools/render";
 
 const N = 10;
@@ -62,8 +62,10 @@ function switchLatency(o: Observation, version: string, count: number): number |
   return ready && switched ? Math.max(0, switched.t - ready.t) : null;
 }
 
-async function step(name: string, apps: unknown[], version: number, service: string): Promise<{ seconds: number; obs: Observation }> {
+/** Applies one step and observes it; `baseline` false for the first deploy (nothing serves yet). */
+async function step(name: string, apps: unknown[], version: number, service: string, baseline = true): Promise<{ seconds: number; obs: Observation }> {
   const r = await renderLocal(apps, localImage(version));
+  if (baseline) await readyEndpoints(kubeconfig, `local-${name}`, service, N);
   const watch = observe(kubeconfig, `local-${name}`, service, name);
   const seconds = await timed(() => applyStep(opts, r.manifests));
   await new Promise((res) => setTimeout(res, 500));
@@ -90,7 +92,7 @@ async function bench(): Promise<Row[]> {
   // Rolling: maxSurge 2, maxUnavailable 0 -> ceil(10/2) waves of `delay`.
   {
     const app = [{ name: "brolling", ...common, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }];
-    await step("brolling", app, 1, "brolling");
+    await step("brolling", app, 1, "brolling", false);
     const s = await step("brolling", app, 2, "brolling");
     const plain = plainKubectl((await renderLocal(app, localImage(3))).manifests);
     const rb = await step("brolling", app, 2, "brolling");
@@ -99,7 +101,7 @@ async function bench(): Promise<Row[]> {
   // Recreate: one wave, after every old pod is gone.
   {
     const app = [{ name: "brecreate", ...common, strategy: { type: "recreate" } }];
-    await step("brecreate", app, 1, "brecreate");
+    await step("brecreate", app, 1, "brecreate", false);
     const s = await step("brecreate", app, 2, "brecreate");
     const plain = plainKubectl((await renderLocal(app, localImage(3))).manifests);
     const rb = await step("brecreate", app, 2, "brecreate");
@@ -108,7 +110,7 @@ async function bench(): Promise<Row[]> {
   // Blue/green: green rolls 1 -> 2 (surge 25%: ceil(10/3) waves), then live switches; rollback flips back.
   {
     const bg = (live: "blue" | "green" | undefined) => [{ name: "bbluegreen", ...common, strategy: live ? { type: "blueGreen", live, slots: { blue: { image: localImage(1) }, green: {} } } : { type: "blueGreen", autoPromote: true, slots: { blue: { image: localImage(1) }, green: {} } } }];
-    await step("bbluegreen", bg("blue"), 1, "bbluegreen");
+    await step("bbluegreen", bg("blue"), 1, "bbluegreen", false);
     const s = await step("bbluegreen", bg(undefined), 2, "bbluegreen");
     const rb = await step("bbluegreen", bg("blue"), 2, "bbluegreen");
     const plain = plainKubectl((await renderLocal(bg("green"), localImage(3))).manifests);
@@ -117,7 +119,7 @@ async function bench(): Promise<Row[]> {
   // Canary by replicas, 20%: 2 canary pods in one wave, then stable scales to 8; rollback = weight 0.
   {
     const canary = (weight: number) => [{ name: "bcanary", ...common, strategy: { type: "canary", stable: { image: localImage(1) }, weight } }];
-    await step("bcanary", canary(0), 1, "bcanary");
+    await step("bcanary", canary(0), 1, "bcanary", false);
     const s = await step("bcanary", canary(20), 2, "bcanary");
     const rb = await step("bcanary", canary(0), 2, "bcanary");
     const plain = plainKubectl((await renderLocal(canary(20), localImage(3))).manifests);
@@ -126,7 +128,7 @@ async function bench(): Promise<Row[]> {
   // StatefulSet, OrderedReady rolling update: one pod at a time -> N waves.
   {
     const sts = [{ name: "bsts", ...common, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }];
-    await step("bsts", sts, 1, "bsts");
+    await step("bsts", sts, 1, "bsts", false);
     const s = await step("bsts", sts, 2, "bsts");
     const plain = plainKubectl((await renderLocal(sts, localImage(3))).manifests);
     rows.push(row({ strategy: "statefulset-rolling", wallSeconds: s.seconds, limitSeconds: N * delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: null, rollbackSeconds: null }));

@@ -48,3 +48,20 @@ export function observe(kubeconfig: string, namespace: string, service: string, 
   // The last sample is taken after the step returned, so the final state is always observed.
   return { stop: async () => { running = false; await loop; await sample(); return obs; } };
 }
+
+/**
+ * Waits until the Service has `count` ready endpoints. A Service's await (the provider's and the
+ * driver's) passes while nothing is ready yet, so EndpointSlices may still be filling in when a
+ * step returns: a measurement starts from this settled baseline, or it would count the fill-in as a drop.
+ */
+export async function readyEndpoints(kubeconfig: string, namespace: string, service: string, count: number, timeoutSeconds = 60): Promise<void> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  let ready = 0;
+  while (Date.now() < deadline) {
+    const slices = await getJson({ kubeconfig }, ["endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]);
+    ready = (slices.items as any[]).flatMap((s) => s.endpoints ?? []).filter((e: any) => e.conditions?.ready === true).length; // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (ready >= count) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`Service ${namespace}/${service} has ${ready} ready endpoint(s) after ${timeoutSeconds}s, expected ${count}`);
+}

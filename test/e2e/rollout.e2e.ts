@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { applyStep, clusterIsUp, clusterKubeconfig, dryRunAll, kubectl, StepFailed } from "../../tools/driver";
-import { renderConfig, renderStack, RenderResult } from "../../tools/render";
-import { localImage } from "../../tools/local-stack";
-import { observe } from "../../tools/observe";
+import { renderStack, RenderResult } from "../../tools/render";
+import { localImage, renderLocal } from "../../tools/local-stack";
+import { observe, readyEndpoints } from "../../tools/observe";
 
 const projectDir = path.resolve(__dirname, "../..");
 const kubeconfig = clusterKubeconfig();
@@ -17,17 +17,9 @@ const opts = { kubeconfig, log: process.env.E2E_VERBOSE ? (l: string) => console
 const digest = (c: string) => localImage(Number(c));
 let startedHere = false;
 
-function localStack(apps: unknown[], image = digest("1")): Record<string, unknown> {
-  return {
-    "rollout:environment": "local",
-    "rollout:cluster": { provider: "kubeconfig" },
-    "rollout:image": { source: "prebuilt", ref: image },
-    "rollout:apps": apps,
-  };
-}
-
-async function render(apps: unknown[], image?: string): Promise<RenderResult> {
-  return renderConfig(projectDir, localStack(apps, image), "local");
+/** The local stack with these apps and this image, as tools/local-stack renders it for the demo and bench. */
+function render(apps: unknown[], image = digest("1")): Promise<RenderResult> {
+  return renderLocal(apps, image);
 }
 
 function podsByRevision(ns: string, app: string): Record<string, number> {
@@ -60,6 +52,7 @@ describe("e2e: the program's output on a real control plane", function () {
   it("rolling: 10 replicas, maxSurge 2, maxUnavailable 0 never drop below 10 ready endpoints and peak at 12 pods", async () => {
     const app = { name: "roll", replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 }, podAnnotations: { "rollout.dev/ready-delay": "2s" }, lifecycle: { drainSeconds: 1 } };
     await applyStep(opts, (await render([app], digest("1"))).manifests);
+    await readyEndpoints(kubeconfig, "local-roll", "roll", 10);
     const watch = observe(kubeconfig, "local-roll", "roll", "roll");
     const t0 = Date.now();
     await applyStep(opts, (await render([app], digest("2"))).manifests);
@@ -74,6 +67,7 @@ describe("e2e: the program's output on a real control plane", function () {
   it("recreate: all old pods stop before new ones start (the plan's outage window)", async () => {
     const app = { name: "rec", replicas: 3, strategy: { type: "recreate" }, podAnnotations: { "rollout.dev/ready-delay": "1s" }, lifecycle: { drainSeconds: 1 } };
     await applyStep(opts, (await render([app], digest("1"))).manifests);
+    await readyEndpoints(kubeconfig, "local-rec", "rec", 3);
     const watch = observe(kubeconfig, "local-rec", "rec", "rec");
     await applyStep(opts, (await render([app], digest("2"))).manifests);
     const o = await watch.stop();
@@ -88,6 +82,7 @@ describe("e2e: the program's output on a real control plane", function () {
     const bad = await render([{ ...app, podAnnotations: { "rollout.dev/ready-delay": "1h" } }], digest("2"));
     const timeout = Number(bad.manifests.find((m) => m.kind === "Deployment")!.await.timeoutSeconds);
     this.timeout((timeout + 60) * 1000);
+    await readyEndpoints(kubeconfig, "local-stuck", "stuck", 2);
     const watch = observe(kubeconfig, "local-stuck", "stuck", "stuck");
     const t0 = Date.now();
     await assert.rejects(applyStep(opts, bad.manifests), StepFailed);
@@ -125,6 +120,7 @@ describe("e2e: the program's output on a real control plane", function () {
 
     it("the live Service never serves green before every green pod is ready, never drops to zero, and flips back on rollback", async () => {
       await applyStep(opts, (await render(bg({ live: "blue" }), digest("1"))).manifests);
+      await readyEndpoints(kubeconfig, "local-bg", "bg", 4);
       const watch = observe(kubeconfig, "local-bg", "bg", "bg");
       await applyStep(opts, (await render(bg({ autoPromote: true }), digest("2"))).manifests);
       const o = await watch.stop();
@@ -136,6 +132,7 @@ describe("e2e: the program's output on a real control plane", function () {
       const last = o.samples[o.samples.length - 1];
       assert.ok(last.ready.length === 4 && last.ready.every((p) => last.versions[p] === v("2")), "live must end on green only");
 
+      await readyEndpoints(kubeconfig, "local-bg", "bg", 4);
       const rollback = observe(kubeconfig, "local-bg", "bg", "bg");
       const t0 = Date.now();
       await applyStep(opts, (await render(bg({ live: "blue" }), digest("2"))).manifests);
