@@ -50,7 +50,7 @@ function isKubernetesObject(r: RecordedResource): boolean {
   return r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers") && typeof r.props.kind === "string";
 }
 
-/** Gates are not Kubernetes objects; they travel in the render as `RolloutGate` entries the driver runs. */
+/** Gates are dynamic resources, not Kubernetes objects; they travel in the render as `RolloutGate` entries (listed, never applied). */
 function asObject(r: RecordedResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
   if (r.type !== gateType) return r.props;
   const { __provider: _provider, ...props } = r.props;
