@@ -98,7 +98,7 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
   const cd = new CdAccess(`${env}-cd`, {
     config: config.cd,
     environment: env,
-    appNamespaces: apps.map((a) => a.namespace),
+    appNamespaces: apps.map((a, i) => ({ app: config.apps[i].name, namespace: a.namespace })),
     provider,
     gcp: cluster && registry ? { project: cluster.project, repository: registry.repository } : undefined,
   });

@@ -138,21 +138,25 @@ export class App extends pulumi.ComponentResource {
     switch (w.kind) {
       case "StatefulSet": {
         const o = args.apply((a) => objects.statefulSet(a, `${app.name}-headless`));
-        return new k8s.apps.v1.StatefulSet(resourceName, { metadata: o.metadata, spec: o.spec }, opts);
+        return new k8s.apps.v1.StatefulSet(resourceName, { metadata: part(o, "metadata"), spec: part(o, "spec") }, opts);
       }
       case "DaemonSet": {
         const o = args.apply(objects.daemonSet);
-        return new k8s.apps.v1.DaemonSet(resourceName, { metadata: o.metadata, spec: o.spec }, opts);
+        return new k8s.apps.v1.DaemonSet(resourceName, { metadata: part(o, "metadata"), spec: part(o, "spec") }, opts);
       }
       default: {
         const o = args.apply(objects.deployment);
-        return new k8s.apps.v1.Deployment(resourceName, { metadata: o.metadata, spec: o.spec }, opts);
+        return new k8s.apps.v1.Deployment(resourceName, { metadata: part(o, "metadata"), spec: part(o, "spec") }, opts);
       }
     }
   }
 
   private service(s: ServicePlan, app: AppConfig, id: AppIdentity, opts: pulumi.CustomResourceOptions): k8s.core.v1.Service {
-    const spec = objects.service({ app, id, name: s.name, selectorExtra: s.selectorExtra, headless: s.purpose === "headless" });
+    // A Service that comes after awaited workloads (a blue/green switch, a canary's Service) is safe
+    // once applied: its targets are already available. The provider's own Service await would add
+    // a fixed 10 s endpoint "settle" to every switch and rollback, so it is skipped there.
+    const annotations = s.after.length > 0 ? { [objects.skipAwaitAnnotation]: "true" } : undefined;
+    const spec = objects.service({ app, id, name: s.name, selectorExtra: s.selectorExtra, headless: s.purpose === "headless", annotations });
     return new k8s.core.v1.Service(`${s.name}-service`, spec, opts);
   }
 
@@ -172,6 +176,14 @@ export class App extends pulumi.ComponentResource {
       context: args.kubeAccess?.context,
     }, opts);
   }
+}
+
+/** A field the workload builders always set (their types mark every field optional, like the API's). */
+function part<T, K extends keyof T>(o: pulumi.Output<T>, key: K): pulumi.Output<NonNullable<T[K]>> {
+  return o.apply((x) => {
+    if (x[key] === undefined) throw new Error(`workload builder left ${String(key)} unset`);
+    return x[key] as NonNullable<T[K]>;
+  });
 }
 
 /** Creates entries once everything they come `after` exists; a cycle in the plan is a bug. */

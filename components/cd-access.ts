@@ -13,11 +13,23 @@ export interface CdGcpArgs {
 export interface CdAccessArgs {
   readonly config: CdConfig;
   readonly environment: string;
-  /** App namespaces the CD identity may roll out to (outputs of the Namespace resources). */
-  readonly appNamespaces: pulumi.Input<string>[];
+  /**
+   * App namespaces the CD identity may roll out to (outputs of the Namespace resources), keyed by
+   * app name: the key names the Role and RoleBinding resources, so adding, removing or reordering
+   * apps never renames another app's.
+   */
+  readonly appNamespaces: readonly { readonly app: string; readonly namespace: pulumi.Input<string> }[];
   readonly provider: k8s.Provider;
   /** GKE stacks: the CI service account, its registry write access and GitHub OIDC trust. */
   readonly gcp?: CdGcpArgs;
+}
+
+/** Logical names of an app's CD Role and RoleBinding: keyed by the app, never by its list position. */
+export function cdRoleResourceName(component: string, app: string): string {
+  return `${component}-role-${app}`;
+}
+export function cdBindingResourceName(component: string, app: string): string {
+  return `${component}-binding-${app}`;
 }
 
 /**
@@ -57,16 +69,18 @@ export class CdAccess extends pulumi.ComponentResource {
       subjects.push({ kind: "User", name: ci.email, apiGroup: "rbac.authorization.k8s.io" });
     }
 
-    args.appNamespaces.forEach((appNs, i) => {
-      const role = new k8s.rbac.v1.Role(`${name}-role-${i}`, {
-        metadata: { name: "cd-deployer", namespace: appNs, labels },
+    args.appNamespaces.forEach(({ app, namespace }, i) => {
+      // Stacks created before names were keyed by app used the list index: the alias lets them
+      // update in place (upgrade with the app list unchanged, then reorder freely).
+      const role = new k8s.rbac.v1.Role(cdRoleResourceName(name, app), {
+        metadata: { name: "cd-deployer", namespace, labels },
         rules: cdRoleRules(),
-      }, k8sOpts);
-      new k8s.rbac.v1.RoleBinding(`${name}-binding-${i}`, {
-        metadata: { name: "cd-deployer", namespace: appNs, labels },
+      }, { ...k8sOpts, aliases: [{ name: `${name}-role-${i}` }] });
+      new k8s.rbac.v1.RoleBinding(cdBindingResourceName(name, app), {
+        metadata: { name: "cd-deployer", namespace, labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
         subjects,
-      }, k8sOpts);
+      }, { ...k8sOpts, aliases: [{ name: `${name}-binding-${i}` }] });
     });
     this.registerOutputs({ namespace: this.namespace, serviceAccountName: this.serviceAccountName, ciServiceAccountEmail: this.ciServiceAccountEmail });
   }

@@ -75,7 +75,7 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta(args, { [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)) }),
+    metadata: meta(args, { ...recreateAwait(args, strategy), [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)) }),
     spec: {
       replicas: initialReplicas(args),
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
@@ -87,6 +87,22 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
       progressDeadlineSeconds: app.progressDeadlineSeconds,
       revisionHistoryLimit: app.revisionHistoryLimit,
     },
+  };
+}
+
+/**
+ * A Recreate rollout first scales the old ReplicaSet to 0, and the provider's built-in Deployment
+ * await can take that moment for completion (measured: success at 0.5 s with 0 of 3 new pods
+ * ready). waitFor replaces it with counts that only the new revision can satisfy: every pod
+ * updated, available, and no other pod left. The provider checks these only once
+ * status.observedGeneration has caught up with the update. With an HPA the count is not known
+ * here, so the built-in await stays.
+ */
+function recreateAwait(args: WorkloadArgs, strategy: DeploymentUpdate): Labels {
+  if (strategy.type !== "recreate" || args.app.hpa) return {};
+  const n = args.replicas;
+  return {
+    [waitForAnnotation]: JSON.stringify([`jsonpath={.status.updatedReplicas}=${n}`, `jsonpath={.status.availableReplicas}=${n}`, `jsonpath={.status.replicas}=${n}`]),
   };
 }
 

@@ -13,7 +13,7 @@ describe("stacks: every committed stack", () => {
       it("renders only Kubernetes objects that pass the OpenAPI schema", async () => {
         const r = await renderCommitted(stack);
         assert.ok(r.manifests.length >= 8, `only ${r.manifests.length} objects`);
-        // RolloutGate entries are the gates the driver runs, not Kubernetes objects.
+        // RolloutGate entries are the gates (dynamic resources), not Kubernetes objects.
         for (const m of r.manifests.filter((x) => x.kind !== "RolloutGate")) await validateObject(m.object);
       });
 
