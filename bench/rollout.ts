@@ -1,137 +1,174 @@
-// npm run bench [-- --json]: each strategy with N=10 replicas and a 2 s ready delay on the real
-// control plane. Prints figures; asserts nothing.
-import { spawnSync } from "child_process";
+// npm run bench [-- --json]: each strategy with N=10 replicas and a 2 s ready delay, rolled out by
+// the real `pulumi up` (tools/engine.ts) on the control plane, beside the same transition done with
+// plain `kubectl apply` + `rollout status` on a twin app. Prints figures; asserts nothing.
+import { ChildProcess, spawn, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import { stringify } from "yaml";
-import { applyStep, clusterIsUp, clusterKubeconfig, kubectl } from "../tools/driver";
-import { localImage, renderLocal } from "../tools/local-stack";
-import { observe, Observation, readyEndpoints } from "../tools/observe";
-import type { ManifestEntry } from "../tools/render";
+import { EngineStack, engineVersions, formatVersions, programTimings } from "../tools/engine";
+import { clusterIsUp, clusterKubeconfig, kubectl } from "../tools/kube";
+import { localConfig, localImage, localVersion, openLocalVariant, renderLocal } from "../tools/local-stack";
+import { jsonStream, observe, Observation, readyEndpoints } from "../tools/observe";
 
 const N = 10;
 const delay = 2;
 const kubeconfig = clusterKubeconfig();
-const opts = { kubeconfig };
+const stateDir = fs.mkdtempSync(`${os.tmpdir()}/rollout-bench-state-`);
 
 interface Row {
   strategy: string;
   replicas: number;
   delaySeconds: number;
-  wallSeconds: number;
+  pulumiSeconds: number;
+  kubectlSeconds: number;
   limitSeconds: number;
-  ratio: number;
-  kubectlSeconds: number | null;
+  /** `pulumi up` called -> first write to the workload seen by a watch. */
+  engineOverheadSeconds: number;
+  /** ... of which: CLI start until the inline program runs, */
+  cliStartSeconds: number;
+  /** evaluating index.ts (ts-node, config, plan), */
+  programSeconds: number;
+  /** and registering resources + starting the provider plugin + its diff, until the first write. */
+  toFirstWriteSeconds: number;
   peakPods: number;
   minReadyEndpoints: number;
   switchLatencySeconds: number | null;
+  sampleIntervalSeconds: number;
   rollbackSeconds: number | null;
 }
 
+type App = Record<string, unknown> & { name: string };
 const common = { replicas: N, podAnnotations: { "rollout.dev/ready-delay": `${delay}s` }, lifecycle: { drainSeconds: 1 }, progressDeadlineSeconds: 120 };
-const versionLabel = (v: number) => `sha256-${String(v).repeat(12)}`;
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = Date.now();
-  await fn();
-  return (Date.now() - t0) / 1000;
-}
-
-/** The plain way: kubectl apply every object at once, then kubectl rollout status on the workloads. */
-function plainKubectl(manifests: ManifestEntry[]): number {
-  const t0 = Date.now();
-  kubectl(opts, ["apply", "--server-side", "--force-conflicts", "--field-manager=bench-plain", "-f", "-"], manifests.map((m) => stringify(m.object)).join("---\n"));
-  for (const m of manifests.filter((x) => ["Deployment", "StatefulSet"].includes(x.kind))) {
-    const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, "rollout", "status", "-n", m.namespace!, `${m.kind.toLowerCase()}/${m.name}`, "--timeout=300s"], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(r.stderr);
-  }
-  return (Date.now() - t0) / 1000;
-}
-
 const round = (x: number) => Math.round(x * 100) / 100;
 
-/** Seconds from the first sample where `count` pods of `version` are ready to the first where `count` of them serve. */
+/** The first moment the workload's generation moves past `from` (the engine's first write to it). */
+function firstWrite(kind: string, name: string, ns: string): { seen: Promise<number>; stop: () => void } {
+  let initial: number | undefined;
+  let resolve: (t: number) => void = () => undefined;
+  const seen = new Promise<number>((r) => (resolve = r));
+  const p: ChildProcess = spawn("kubectl", ["--kubeconfig", kubeconfig, "get", `${kind}/${name}`, "-n", ns, "--watch", "-o", "json"], { stdio: ["ignore", "pipe", "ignore"] });
+  p.stdout!.setEncoding("utf8");
+  p.stdout!.on("data", jsonStream((o) => {
+    const g = Number(o.metadata?.generation);
+    if (initial === undefined) initial = g;
+    else if (g > initial) resolve(Date.now());
+  }));
+  return { seen, stop: () => p.kill() };
+}
+
+/** The plain way, on a twin app `<name>k`: kubectl apply v1, then time v1 -> v2 with apply + rollout status. */
+async function plainKubectl(apps: App[]): Promise<number> {
+  const twin = apps.map((a) => ({ ...a, name: `${a.name}k` }));
+  const apply = async (v: number) => {
+    const manifests = (await renderLocal(twin, localImage(v))).manifests.filter((m) => m.kind !== "RolloutGate" && (m.namespace === `local-${twin[0].name}` || m.name === `local-${twin[0].name}`));
+    kubectl(kubeconfig, ["apply", "--server-side", "--force-conflicts", "--field-manager=bench-plain", "-f", "-"], manifests.map((m) => stringify(m.object)).join("---\n"));
+    for (const m of manifests.filter((x) => ["Deployment", "StatefulSet"].includes(x.kind))) {
+      const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, "rollout", "status", "-n", m.namespace!, `${m.kind.toLowerCase()}/${m.name}`, "--timeout=300s"], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(r.stderr);
+    }
+  };
+  await apply(1);
+  const t0 = Date.now();
+  await apply(2);
+  return (Date.now() - t0) / 1000;
+}
+
+interface Measured {
+  seconds: number;
+  obs: Observation;
+  overhead: { total: number; cliStart: number; program: number; toFirstWrite: number };
+}
+
+async function measuredUp(stack: EngineStack, apps: App[], version: number, workload: { kind: string; name: string }, service: string): Promise<Measured> {
+  await stack.setConfig(localConfig(apps, localImage(version), `cd-${stack.options.stack}`));
+  const ns = `local-${apps[0].name}`;
+  await readyEndpoints(kubeconfig, ns, service, 1);
+  const watch = observe(kubeconfig, ns, service, apps[0].name);
+  const write = firstWrite(workload.kind, workload.name, ns);
+  const t0 = Date.now();
+  await stack.up();
+  const seconds = (Date.now() - t0) / 1000;
+  const obs = await watch.stop();
+  const first = await Promise.race([write.seen, new Promise<number>((r) => setTimeout(() => r(Number.NaN), 2000))]);
+  write.stop();
+  return {
+    seconds,
+    obs,
+    overhead: { total: (first - t0) / 1000, cliStart: (programTimings.start - t0) / 1000, program: (programTimings.end - programTimings.start) / 1000, toFirstWrite: (first - programTimings.end) / 1000 },
+  };
+}
+
+/** Seconds from the first sample where `count` pods of `version` are ready to the first where the Service's endpoints are all `version`. */
+function switchLatency(o: Observation, version: string, count: number): number | null {
+  const ready = o.samples.find((s) => s.readyPods.filter((p) => s.versions[p] === version).length >= count);
+  const switched = ready && o.samples.find((s) => s.t >= ready.t && s.ready.length > 0 && s.ready.every((p) => s.versions[p] === version));
+  return ready && switched ? Math.max(0, switched.t - ready.t) : null;
+}
+
+/** Seconds from `count` canary pods ready to `count` of them serving. */
 function servingLatency(o: Observation, version: string, count: number): number | null {
   const ready = o.samples.find((s) => s.readyPods.filter((p) => s.versions[p] === version).length >= count);
   const serving = ready && o.samples.find((s) => s.t >= ready.t && s.ready.filter((p) => s.versions[p] === version).length >= count);
   return ready && serving ? serving.t - ready.t : null;
 }
 
-/** Seconds from the first sample where all N pods of `version` are ready to the first where the endpoints are all `version`. */
-function switchLatency(o: Observation, version: string, count: number): number | null {
-  const ready = o.samples.find((s) => s.readyPods.filter((p) => s.versions[p] === version).length >= count);
-  const switched = o.samples.find((s) => s.ready.length > 0 && s.ready.every((p) => s.versions[p] === version) && (!ready || s.t >= ready.t));
-  return ready && switched ? Math.max(0, switched.t - ready.t) : null;
+interface Case {
+  strategy: string;
+  apps: (phase: "first" | "release" | "rollback") => App[];
+  workload: { kind: string; name: string };
+  service: string;
+  limitSeconds: number;
+  latency?: (o: Observation) => number | null;
+  rollback: boolean;
 }
 
-/** Applies one step and observes it; `baseline` false for the first deploy (nothing serves yet). */
-async function step(name: string, apps: unknown[], version: number, service: string, baseline = true): Promise<{ seconds: number; obs: Observation }> {
-  const r = await renderLocal(apps, localImage(version));
-  if (baseline) await readyEndpoints(kubeconfig, `local-${name}`, service, N);
-  const watch = observe(kubeconfig, `local-${name}`, service, name);
-  const seconds = await timed(() => applyStep(opts, r.manifests));
-  await new Promise((res) => setTimeout(res, 500));
-  return { seconds, obs: await watch.stop() };
-}
+const cases: Case[] = [
+  // maxSurge 2, maxUnavailable 0 -> ceil(10/2) waves of `delay`.
+  { strategy: "rolling", apps: () => [{ name: "brolling", ...common, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }], workload: { kind: "deployment", name: "brolling" }, service: "brolling", limitSeconds: Math.ceil(N / 2) * delay, rollback: true },
+  // One wave, after every old pod is gone.
+  { strategy: "recreate", apps: () => [{ name: "brecreate", ...common, strategy: { type: "recreate" } }], workload: { kind: "deployment", name: "brecreate" }, service: "brecreate", limitSeconds: delay, rollback: true },
+  // Green rolls 1 -> 2 (surge 25%: ceil(10/3) waves), then live switches; rollback flips back to warm blue.
+  {
+    strategy: "blue-green",
+    apps: (phase) => [{ name: "bbluegreen", ...common, strategy: { type: "blueGreen", slots: { blue: { image: localImage(1) }, green: {} }, ...(phase === "release" ? { autoPromote: true } : { live: "blue" }) } }],
+    workload: { kind: "deployment", name: "bbluegreen-green" }, service: "bbluegreen", limitSeconds: Math.ceil(N / 3) * delay, latency: (o) => switchLatency(o, localVersion(2), N), rollback: true,
+  },
+  // By replicas, 20%: 2 canary pods in one wave, then stable scales to 8; rollback = weight 0.
+  {
+    strategy: "canary-20%",
+    apps: (phase) => [{ name: "bcanary", ...common, strategy: { type: "canary", stable: { image: localImage(1) }, weight: phase === "release" ? 20 : 0 } }],
+    workload: { kind: "deployment", name: "bcanary" }, service: "bcanary", limitSeconds: delay, latency: (o) => servingLatency(o, localVersion(2), 2), rollback: true,
+  },
+  // Parallel pod management, RollingUpdate: one ordinal at a time -> N waves.
+  { strategy: "statefulset-rolling", apps: () => [{ name: "bsts", ...common, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }], workload: { kind: "statefulset", name: "bsts" }, service: "bsts", limitSeconds: N * delay, rollback: false },
+];
 
 async function bench(): Promise<Row[]> {
   const rows: Row[] = [];
-  // Keys in the documented order: strategy, replicas, delaySeconds, wallSeconds, limitSeconds, ratio, ...
-  const row = (r: Omit<Row, "ratio" | "replicas" | "delaySeconds">): Row => ({
-    strategy: r.strategy,
-    replicas: N,
-    delaySeconds: delay,
-    wallSeconds: round(r.wallSeconds),
-    limitSeconds: r.limitSeconds,
-    ratio: round(r.wallSeconds / r.limitSeconds),
-    kubectlSeconds: r.kubectlSeconds === null ? null : round(r.kubectlSeconds),
-    peakPods: r.peakPods,
-    minReadyEndpoints: r.minReadyEndpoints,
-    switchLatencySeconds: r.switchLatencySeconds === null ? null : round(r.switchLatencySeconds),
-    rollbackSeconds: r.rollbackSeconds === null ? null : round(r.rollbackSeconds),
-  });
-
-  // Rolling: maxSurge 2, maxUnavailable 0 -> ceil(10/2) waves of `delay`.
-  {
-    const app = [{ name: "brolling", ...common, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }];
-    await step("brolling", app, 1, "brolling", false);
-    const s = await step("brolling", app, 2, "brolling");
-    const plain = plainKubectl((await renderLocal(app, localImage(3))).manifests);
-    const rb = await step("brolling", app, 2, "brolling");
-    rows.push(row({ strategy: "rolling", wallSeconds: s.seconds, limitSeconds: Math.ceil(N / 2) * delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: null, rollbackSeconds: rb.seconds }));
-  }
-  // Recreate: one wave, after every old pod is gone.
-  {
-    const app = [{ name: "brecreate", ...common, strategy: { type: "recreate" } }];
-    await step("brecreate", app, 1, "brecreate", false);
-    const s = await step("brecreate", app, 2, "brecreate");
-    const plain = plainKubectl((await renderLocal(app, localImage(3))).manifests);
-    const rb = await step("brecreate", app, 2, "brecreate");
-    rows.push(row({ strategy: "recreate", wallSeconds: s.seconds, limitSeconds: delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: null, rollbackSeconds: rb.seconds }));
-  }
-  // Blue/green: green rolls 1 -> 2 (surge 25%: ceil(10/3) waves), then live switches; rollback flips back.
-  {
-    const bg = (live: "blue" | "green" | undefined) => [{ name: "bbluegreen", ...common, strategy: live ? { type: "blueGreen", live, slots: { blue: { image: localImage(1) }, green: {} } } : { type: "blueGreen", autoPromote: true, slots: { blue: { image: localImage(1) }, green: {} } } }];
-    await step("bbluegreen", bg("blue"), 1, "bbluegreen", false);
-    const s = await step("bbluegreen", bg(undefined), 2, "bbluegreen");
-    const rb = await step("bbluegreen", bg("blue"), 2, "bbluegreen");
-    const plain = plainKubectl((await renderLocal(bg("green"), localImage(3))).manifests);
-    rows.push(row({ strategy: "blue-green", wallSeconds: s.seconds, limitSeconds: Math.ceil(N / 3) * delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: switchLatency(s.obs, versionLabel(2), N), rollbackSeconds: rb.seconds }));
-  }
-  // Canary by replicas, 20%: 2 canary pods in one wave, then stable scales to 8; rollback = weight 0.
-  {
-    const canary = (weight: number) => [{ name: "bcanary", ...common, strategy: { type: "canary", stable: { image: localImage(1) }, weight } }];
-    await step("bcanary", canary(0), 1, "bcanary", false);
-    const s = await step("bcanary", canary(20), 2, "bcanary");
-    const rb = await step("bcanary", canary(0), 2, "bcanary");
-    const plain = plainKubectl((await renderLocal(canary(20), localImage(3))).manifests);
-    rows.push(row({ strategy: "canary-20%", wallSeconds: s.seconds, limitSeconds: delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: servingLatency(s.obs, versionLabel(2), 2), rollbackSeconds: rb.seconds }));
-  }
-  // StatefulSet, OrderedReady rolling update: one pod at a time -> N waves.
-  {
-    const sts = [{ name: "bsts", ...common, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }];
-    await step("bsts", sts, 1, "bsts", false);
-    const s = await step("bsts", sts, 2, "bsts");
-    const plain = plainKubectl((await renderLocal(sts, localImage(3))).manifests);
-    rows.push(row({ strategy: "statefulset-rolling", wallSeconds: s.seconds, limitSeconds: N * delay, kubectlSeconds: plain, peakPods: s.obs.peakPods, minReadyEndpoints: s.obs.minReadyEndpoints, switchLatencySeconds: null, rollbackSeconds: null }));
+  for (const c of cases) {
+    const stack = await openLocalVariant(`bench-${c.apps("first")[0].name}`, c.apps("first"), localImage(1), { stateDir, kubeconfig });
+    await stack.up();
+    const release = await measuredUp(stack, c.apps("release"), 2, c.workload, c.service);
+    const rollback = c.rollback ? await measuredUp(stack, c.apps("rollback"), c.strategy === "blue-green" ? 2 : 1, c.workload, c.service) : undefined;
+    const kubectlSeconds = await plainKubectl(c.apps("release"));
+    await stack.destroy();
+    rows.push({
+      strategy: c.strategy,
+      replicas: N,
+      delaySeconds: delay,
+      pulumiSeconds: round(release.seconds),
+      kubectlSeconds: round(kubectlSeconds),
+      limitSeconds: c.limitSeconds,
+      engineOverheadSeconds: round(release.overhead.total),
+      cliStartSeconds: round(release.overhead.cliStart),
+      programSeconds: round(release.overhead.program),
+      toFirstWriteSeconds: round(release.overhead.toFirstWrite),
+      peakPods: release.obs.peakPods,
+      minReadyEndpoints: release.obs.minReadyEndpoints,
+      switchLatencySeconds: c.latency ? (c.latency(release.obs) === null ? null : round(c.latency(release.obs)!)) : null,
+      sampleIntervalSeconds: release.obs.sampleIntervalSeconds,
+      rollbackSeconds: rollback ? round(rollback.seconds) : null,
+    });
   }
   return rows;
 }
@@ -139,20 +176,20 @@ async function bench(): Promise<Row[]> {
 async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   if (!clusterIsUp(kubeconfig)) throw new Error(`no control plane at ${kubeconfig}: run npm run cluster:up first`);
-  const namespaces = ["brolling", "brecreate", "bbluegreen", "bcanary", "bsts"].map((n) => `local-${n}`);
+  if (!json) console.log(formatVersions(engineVersions()));
+  const namespaces = cases.flatMap((c) => [`local-${c.apps("first")[0].name}`, `local-${c.apps("first")[0].name}k`, `cd-bench-${c.apps("first")[0].name}`]);
   // A previous run's namespaces may still be terminating: start from none.
-  kubectl(opts, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=true", "--timeout=120s"]);
+  kubectl(kubeconfig, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
   const rows = await bench();
-  kubectl(opts, ["delete", "namespace", ...namespaces, "--wait=false"]);
+  kubectl(kubeconfig, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=false"]);
   if (json) {
     console.log(JSON.stringify(rows, null, 2));
     return;
   }
-  const cols = ["strategy", "replicas", "delaySeconds", "wallSeconds", "limitSeconds", "ratio", "kubectlSeconds", "peakPods", "minReadyEndpoints", "switchLatencySeconds", "rollbackSeconds"] as const;
-  const cell = (v: unknown) => (v === null ? "-" : typeof v === "number" ? String(Math.round(v * 10) / 10) : String(v));
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
-  console.log(cols.map((c, i) => c.padEnd(widths[i])).join("  "));
-  for (const r of rows) console.log(cols.map((c, i) => cell(r[c]).padEnd(widths[i])).join("  "));
+  const cols = Object.keys(rows[0]) as (keyof Row)[];
+  const cell = (v: unknown) => (v === null ? "-" : String(v));
+  console.log(`| ${cols.join(" | ")} |\n|${cols.map(() => "---").join("|")}|`);
+  for (const r of rows) console.log(`| ${cols.map((c) => cell(r[c])).join(" | ")} |`);
 }
 
 main().catch((e: Error) => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: sets up everything from a fresh clone and runs every suite.
 #   unit (mocha + Pulumi mocks, OpenAPI schema checks, workflow lint), the policy pack, the sample
-#   app (go test), then e2e on a real control plane built from the Go module proxy (cached under
-#   ~/.cache/rollout, rebuilt when missing). Ends with one "N passed, N failed" line.
+#   app (go test), then e2e: the real Pulumi engine (CLI + kubernetes provider) and a real control
+#   plane, both built from the Go module proxy (cached under ~/.cache/rollout, rebuilt when
+#   missing), every step a real `pulumi up`. Ends with one "N passed, N failed" line.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 log="$(mktemp -d)"
@@ -36,15 +37,14 @@ run unit npx mocha
 run policy bash -c 'cd policy && npm test --silent'
 run app bash -c 'cd app && go vet ./... && go test -count=1 -v ./...'
 
-echo "==> control plane toolchain (cluster/build.sh)"
-if bash cluster/build.sh; then
+echo "==> Pulumi engine (engine/build.sh) and control plane (cluster/build.sh) toolchains"
+if bash engine/build.sh && bash cluster/build.sh; then
   run e2e npx mocha --config test/e2e/.mocharc.json
-  echo "e2e: ran on a real control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)"
+  echo "e2e: real pulumi up (engine/build.sh's CLI and kubernetes provider) on a real control plane (etcd, kube-apiserver, controller-manager, scheduler, kwok)"
 else
-  echo "!! e2e did NOT run: the control-plane toolchain failed to build"
+  echo "!! e2e did NOT run: a toolchain failed to build"
   status=1; failed=$((failed + 1))
 fi
-
 echo
 echo "tests: $passed passed, $failed failed"
 exit $status

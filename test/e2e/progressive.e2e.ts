@@ -1,0 +1,159 @@
+// Blue/green, canary and A/B on the real engine, with the gates' dynamic provider running inside
+// `pulumi up`. Traffic is what the Service's EndpointSlices (or the HTTPRoute) show.
+import { strict as assert } from "assert";
+import * as http from "http";
+import type { AddressInfo } from "net";
+import { getJsonSync, podsByVersion } from "../../tools/kube";
+import { allServing, observe, readyEndpoints } from "../../tools/observe";
+import { e2e } from "./hooks";
+import { App, app, image, seconds, step, variant, version } from "./support";
+
+const kc = e2e.kubeconfig;
+
+describe("e2e blue/green (real pulumi up)", () => {
+  const bg = (strategy: Record<string, unknown>): App[] => [
+    app("bg", { replicas: 4, podAnnotations: { "rollout.dev/ready-delay": "2s" }, strategy: { type: "blueGreen", slots: { blue: { image: image(1) }, green: {} }, ...strategy } }),
+  ];
+  let stack: Awaited<ReturnType<typeof variant>>;
+
+  it("autoPromote: the live Service never serves green before all 4 green pods are ready and never drops below 4 endpoints", async () => {
+    stack = await variant("bg", bg({ live: "blue" }), image(1));
+    await stack.up();
+    await readyEndpoints(kc, "local-bg", "bg", 4);
+    const watch = observe(kc, "local-bg", "bg", "bg");
+    await step(stack, bg({ autoPromote: true }), image(2));
+    const o = await watch.stop();
+    const firstGreen = o.samples.findIndex((s) => s.ready.some((p) => s.versions[p] === version(2)));
+    assert.ok(firstGreen >= 0, "traffic never reached green");
+    const greenReady = o.samples.findIndex((s) => s.readyPods.filter((p) => s.versions[p] === version(2)).length === 4);
+    assert.ok(greenReady >= 0 && greenReady <= firstGreen, `green served at sample ${firstGreen} but all 4 green pods were ready only at ${greenReady}`);
+    assert.ok(o.minReadyEndpoints >= 4, `live endpoints dropped to ${o.minReadyEndpoints}`);
+    assert.ok(allServing(o.samples[o.samples.length - 1], version(2), 4), "live must end on green only");
+    assert.equal(getJsonSync(kc, ["service/bg", "-n", "local-bg"]).spec.selector["rollout.dev/slot"], "green");
+  });
+
+  it("rollback flips live back to the warm blue slot in one quick `pulumi up` (no Service settle wait), without dropping endpoints", async () => {
+    await readyEndpoints(kc, "local-bg", "bg", 4);
+    const watch = observe(kc, "local-bg", "bg", "bg");
+    const generations = () => ["bg-blue", "bg-green"].map((d) => getJsonSync(kc, [`deployment/${d}`, "-n", "local-bg"]).metadata.generation as number);
+    const before = generations();
+    const t0 = Date.now();
+    const r = await step(stack, bg({ live: "blue" }), image(2));
+    const took = seconds(t0);
+    const o = await watch.stop();
+    assert.ok(allServing(o.samples[o.samples.length - 1], version(1), 4), "rollback must put live back on blue");
+    assert.ok(o.minReadyEndpoints >= 4, `rollback dropped endpoints to ${o.minReadyEndpoints}`);
+    // The live Service's selector moves; the slots only swap their `rollout.dev/role` annotation,
+    // which is metadata: neither pod template changes, so no pod is replaced.
+    assert.deepEqual(r.changes, { same: r.changes.same, update: 3 });
+    assert.deepEqual(generations(), before);
+    assert.ok(took < 15, `rollback took ${took}s`);
+  });
+
+  it("a failing smoke gate fails `pulumi up` with the reason and leaves live traffic on the old slot", async () => {
+    const gated = bg({ autoPromote: true, gates: { smoke: { path: "/", attempts: 2, intervalSeconds: 1 } } });
+    // live is blue (v1) after the rollback; the candidate v3 goes to green. kwok pods serve no HTTP.
+    await assert.rejects(step(stack, gated, image(3)), /gate failed for local-bg\/bg-preview/);
+    assert.equal(getJsonSync(kc, ["service/bg", "-n", "local-bg"]).spec.selector["rollout.dev/slot"], "blue");
+    await readyEndpoints(kc, "local-bg", "bg", 4);
+    const o = await observe(kc, "local-bg", "bg", "bg").stop();
+    assert.ok(allServing(o.samples[o.samples.length - 1], version(1), 4));
+  });
+});
+
+describe("e2e Prometheus gate (real pulumi up, a Prometheus API on the loopback)", () => {
+  let server: http.Server;
+  let errorRatio = "0.01";
+  let queries: string[] = [];
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      queries.push(url.searchParams.get("query") ?? "");
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [Date.now() / 1000, errorRatio] }] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+  // The slot not named takes this update's image; the other is pinned to what it runs.
+  const gated = (max: number, slots: Record<string, unknown> = { blue: { image: image(1) }, green: {} }): App[] => {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return [app("prom", { replicas: 2, strategy: { type: "blueGreen", autoPromote: true, slots, gates: { prometheus: { url, query: 'sum(rate(http_errors_total{app="prom"}[1m]))', max } } } })];
+  };
+  let stack: Awaited<ReturnType<typeof variant>>;
+
+  it("a passing query lets the switch happen, and the gate asked the query it was given", async () => {
+    // First release: both slots v1, green live.
+    stack = await variant("prom", gated(0.05), image(1));
+    await stack.up();
+    queries = [];
+    // Green is live: pin it, and the candidate v2 goes to blue.
+    await step(stack, gated(0.05, { blue: {}, green: { image: image(1) } }), image(2));
+    assert.deepEqual(queries, ['sum(rate(http_errors_total{app="prom"}[1m]))']);
+    assert.equal(getJsonSync(kc, ["service/prom", "-n", "local-prom"]).spec.selector["rollout.dev/slot"], "blue");
+  });
+
+  it("a value above max fails `pulumi up` naming the value and traffic stays; the next `pulumi up` re-runs the gate and switches", async () => {
+    errorRatio = "0.2";
+    const next = { blue: { image: image(2) }, green: {} };
+    await assert.rejects(step(stack, gated(0.05, next), image(3)), /= 0\.2 > 0\.05/);
+    assert.equal(getJsonSync(kc, ["service/prom", "-n", "local-prom"]).spec.selector["rollout.dev/slot"], "blue");
+    errorRatio = "0";
+    await step(stack, gated(0.05, next), image(3));
+    assert.equal(getJsonSync(kc, ["service/prom", "-n", "local-prom"]).spec.selector["rollout.dev/slot"], "green");
+    assert.deepEqual(podsByVersion(kc, "local-prom", "prom"), { [version(2)]: 2, [version(3)]: 2 });
+  });
+});
+
+describe("e2e canary (real pulumi up)", () => {
+  const can = (strategy: Record<string, unknown>): App[] => [app("can", { replicas: 10, strategy: { type: "canary", stable: { image: image(1) }, ...strategy } })];
+
+  it("by replicas: pod counts per version at each step, then promotion rolls stable and deletes the canary", async () => {
+    const s = await variant("can", can({ weight: 0 }), image(1));
+    await s.up();
+    assert.deepEqual(podsByVersion(kc, "local-can", "can"), { [version(1)]: 10 });
+    await step(s, can({ weight: 20, steps: [20, 50] }), image(2));
+    await settle(() => podsByVersion(kc, "local-can", "can"), { [version(1)]: 8, [version(2)]: 2 });
+    await step(s, can({ weight: 50, steps: [20, 50] }), image(2));
+    await settle(() => podsByVersion(kc, "local-can", "can"), { [version(1)]: 5, [version(2)]: 5 });
+    const r = await step(s, can({ weight: 100, promote: true }), image(2));
+    assert.ok((r.changes.delete ?? 0) >= 1, `the canary Deployment must be deleted: ${JSON.stringify(r.changes)}`);
+    assert.throws(() => getJsonSync(kc, ["deployment/can-canary", "-n", "local-can"]), /NotFound/);
+    await settle(() => podsByVersion(kc, "local-can", "can"), { [version(2)]: 10 });
+  });
+
+  it("by gateway: the API server holds the HTTPRoute with the step's weights", async () => {
+    const gw = { traffic: "gateway", gateway: { name: "public", namespace: "default" } };
+    const s = await variant("cangw", [{ ...can({ ...gw, weight: 0 })[0], name: "cangw" }], image(1));
+    await s.up();
+    await step(s, [{ ...can({ ...gw, weight: 10 })[0], name: "cangw" }], image(2));
+    const route = getJsonSync(kc, ["httproute/cangw", "-n", "local-cangw"]);
+    assert.deepEqual(route.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]), [["cangw", 90], ["cangw-canary", 10]]);
+    assert.deepEqual(route.spec.parentRefs[0], { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "default" });
+  });
+});
+
+describe("e2e A/B testing (real pulumi up)", () => {
+  it("the header-matching HTTPRoute sends X-Variant: b to B and the rest to A; the live Service selects A; B runs half of A's pods", async () => {
+    const ab = [app("ab", { replicas: 2, strategy: { type: "abTest", gateway: { name: "public", namespace: "default" }, a: { image: image(1) }, b: {}, match: { header: { name: "X-Variant", value: "b" } } } })];
+    const s = await variant("ab", ab, image(2));
+    await s.up();
+    const route = getJsonSync(kc, ["httproute/ab", "-n", "local-ab"]);
+    assert.deepEqual(route.spec.rules[0].matches[0].headers[0], { type: "Exact", name: "X-Variant", value: "b" });
+    assert.deepEqual(route.spec.rules[0].backendRefs.map((b: { name: string }) => b.name), ["ab-b"]);
+    assert.deepEqual(route.spec.rules[1].backendRefs.map((b: { name: string }) => b.name), ["ab-a"]);
+    assert.equal(getJsonSync(kc, ["service/ab", "-n", "local-ab"]).spec.selector["rollout.dev/variant"], "a");
+    assert.deepEqual(podsByVersion(kc, "local-ab", "ab"), { [version(1)]: 2, [version(2)]: 1 });
+  });
+});
+
+/** Waits (up to 20 s) for pods still terminating to go: kwok deletes them after the drain. */
+async function settle(read: () => Record<string, number>, expected: Record<string, number>): Promise<void> {
+  const t0 = Date.now();
+  let last = read();
+  while (JSON.stringify(last) !== JSON.stringify(expected) && seconds(t0) < 20) {
+    await new Promise((r) => setTimeout(r, 250));
+    last = read();
+  }
+  assert.deepEqual(last, expected);
+}

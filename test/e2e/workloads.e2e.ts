@@ -1,0 +1,97 @@
+// Workloads on the real engine: every assertion reads what the API server shows while and after
+// `pulumi up` runs.
+import { strict as assert } from "assert";
+import { getJsonSync, podsByVersion } from "../../tools/kube";
+import { renderLocal } from "../../tools/local-stack";
+import { observe, readyEndpoints } from "../../tools/observe";
+import { e2e } from "./hooks";
+import { app, image, seconds, step, variant, version } from "./support";
+
+const kc = e2e.kubeconfig;
+
+describe("e2e workloads (real pulumi up)", () => {
+  it("rolling: 10 replicas, maxSurge 2, maxUnavailable 0 never drop below 10 ready endpoints, peak at 12 pods, and only the Deployment changes", async () => {
+    const apps = [app("roll", { replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 }, podAnnotations: { "rollout.dev/ready-delay": "2s" } })];
+    const s = await variant("roll", apps, image(1));
+    await s.up();
+    await readyEndpoints(kc, "local-roll", "roll", 10);
+    const watch = observe(kc, "local-roll", "roll", "roll");
+    const t0 = Date.now();
+    const r = await step(s, apps, image(2));
+    const took = seconds(t0);
+    const o = await watch.stop();
+    assert.deepEqual(r.changes.update, 1, JSON.stringify(r.changes));
+    assert.equal(r.changes.create ?? 0, 0);
+    assert.ok(o.peakPods <= 12, `peak pods ${o.peakPods}`);
+    assert.ok(o.minReadyEndpoints >= 10, `min ready endpoints ${o.minReadyEndpoints}`);
+    assert.ok(took >= 10, `a 5-wave rollout with a 2 s ready delay cannot take ${took}s`);
+    assert.deepEqual(podsByVersion(kc, "local-roll", "roll"), { [version(2)]: 10 });
+  });
+
+  it("recreate: over three releases, old and new pods never run side by side and `pulumi up` returns only when every new pod is available", async () => {
+    const apps = [app("rec", { replicas: 3, strategy: { type: "recreate" }, podAnnotations: { "rollout.dev/ready-delay": "2s" } })];
+    const s = await variant("rec", apps, image(1));
+    await s.up();
+    for (const v of [2, 3, 4]) {
+      await readyEndpoints(kc, "local-rec", "rec", 3);
+      const watch = observe(kc, "local-rec", "rec", "rec");
+      await step(s, apps, image(v));
+      // Read the moment `pulumi up` returned: nothing may still be on its way.
+      const d = getJsonSync(kc, ["deployment/rec", "-n", "local-rec"]);
+      const o = await watch.stop();
+      assert.equal(d.status.availableReplicas, 3, `release ${v}: up returned with ${d.status.availableReplicas ?? 0} of 3 pods available`);
+      assert.equal(d.status.updatedReplicas, 3);
+      const mixed = o.samples.find((x) => new Set(Object.values(x.versions)).size > 1);
+      assert.equal(mixed, undefined, `release ${v}: old and new pods side by side at t=${mixed?.t}s`);
+      assert.deepEqual(podsByVersion(kc, "local-rec", "rec"), { [version(v)]: 3 });
+    }
+  });
+
+  it("a release whose pods never become ready fails `pulumi up` within its derived timeout while every old pod keeps serving; the fixed release then recovers with no hand cleanup", async function () {
+    const good = [app("stuck", { replicas: 2, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0 }, progressDeadlineSeconds: 10 })];
+    const bad = [{ ...good[0], podAnnotations: { "rollout.dev/ready-delay": "1h" } }];
+    const timeout = Number((await renderLocal(bad, image(2))).manifests.find((m) => m.kind === "Deployment")!.await.timeoutSeconds);
+    this.timeout((timeout + 180) * 1000);
+    const s = await variant("stuck", good, image(1));
+    await s.up();
+    await readyEndpoints(kc, "local-stuck", "stuck", 2);
+    const watch = observe(kc, "local-stuck", "stuck", "stuck");
+    const t0 = Date.now();
+    await assert.rejects(step(s, bad, image(2)), /stuck/);
+    const elapsed = seconds(t0);
+    const o = await watch.stop();
+    // The provider does not stop at ProgressDeadlineExceeded; the program's timeout bounds the wait.
+    assert.ok(elapsed >= timeout - 2 && elapsed <= timeout + 30, `failed after ${elapsed}s, timeout ${timeout}s`);
+    assert.ok(o.minReadyEndpoints >= 2, `ready endpoints dropped to ${o.minReadyEndpoints}`);
+    const progressing = getJsonSync(kc, ["deployment/stuck", "-n", "local-stuck"]).status.conditions.find((c: { type: string }) => c.type === "Progressing");
+    assert.equal(progressing.reason, "ProgressDeadlineExceeded");
+
+    // The next release: the engine retries the failed update itself.
+    const r = await step(s, good, image(3));
+    assert.equal(r.result, "succeeded");
+    assert.deepEqual(podsByVersion(kc, "local-stuck", "stuck"), { [version(3)]: 2 });
+  });
+
+  it("StatefulSet partition: only ordinals >= partition change, and the waitFor await completes", async () => {
+    const db = (partition: number) => [app("db", { kind: "StatefulSet", replicas: 3, statefulSet: { partition, podManagementPolicy: "Parallel" } })];
+    const s = await variant("db", db(0), image(1));
+    await s.up();
+    const t0 = Date.now();
+    await step(s, db(2), image(2));
+    assert.ok(seconds(t0) < 60, `partitioned update took ${seconds(t0)}s`);
+    const pods = getJsonSync(kc, ["pods", "-n", "local-db"]).items as { metadata: { name: string; labels: Record<string, string> } }[];
+    assert.deepEqual(Object.fromEntries(pods.map((p) => [p.metadata.name, p.metadata.labels["app.kubernetes.io/version"]])), { "db-0": version(1), "db-1": version(1), "db-2": version(2) });
+  });
+
+  it("OnDelete StatefulSets and DaemonSets do not make `pulumi up` wait, and their pods change only when deleted", async () => {
+    const apps = [app("ondel", { kind: "StatefulSet", replicas: 2, statefulSet: { updateStrategy: "OnDelete" } }), app("agent", { kind: "DaemonSet", daemonSet: { updateStrategy: "OnDelete" } })];
+    const s = await variant("ondel", apps, image(1));
+    await s.up();
+    const t0 = Date.now();
+    await step(s, apps, image(2));
+    assert.ok(seconds(t0) < 30, `an OnDelete update must not wait for pods nobody deletes (${seconds(t0)}s)`);
+    assert.deepEqual(podsByVersion(kc, "local-ondel", "ondel"), { [version(1)]: 2 });
+    const tmpl = getJsonSync(kc, ["statefulset/ondel", "-n", "local-ondel"]).spec.template.metadata.labels["app.kubernetes.io/version"];
+    assert.equal(tmpl, version(2));
+  });
+});
