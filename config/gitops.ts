@@ -55,9 +55,12 @@ export type GitopsConfig = z.infer<typeof gitopsSchema>;
 
 /** Cross-key rules of GitOps mode, as `{path, input, message}` for the stack schema to report. */
 export function gitopsProblems(stack: { gitops?: GitopsConfig; image?: { source: string } }): Array<{ path: (string | number)[]; input: unknown; message: string }> {
-  if (!stack.gitops || !stack.image) return [];
-  if (stack.image.source === "build") {
-    return [{ path: ["image", "source"], input: "build", message: "expected 'prebuilt' or 'promote' with rollout:gitops: the Operator's workspace pod cannot build images (CI builds, tests and pushes, then commits the digest)" }];
-  }
-  return [];
+  if (!stack.gitops || !stack.image || stack.image.source === "prebuilt") return [];
+  // git must hold the desired state: the digest itself. `build` cannot run in the workspace pod,
+  // and `promote` would let every resync deploy whatever staging exports now, with no commit and
+  // no review.
+  const why = stack.image.source === "build"
+    ? "the Operator's workspace pod cannot build images (CI builds, tests and pushes, then the digest is committed)"
+    : "every resync would deploy whatever the source stack exports now, without a commit or a review (commit the promoted digest instead)";
+  return [{ path: ["image", "source"], input: stack.image.source, message: `expected 'prebuilt' (a digest in git) with rollout:gitops: ${why}` }];
 }

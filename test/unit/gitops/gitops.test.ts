@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import { ConfigError, parseStackConfig } from "../../../config/load";
+import { evaluate } from "../../../policy/lib/evaluate";
 import type { GitopsConfig } from "../../../config/gitops";
 import { branchRef, gitopsObjects, Manifest } from "../../../lib/gitops";
 import { runOffline } from "../../../tools/offline";
@@ -30,8 +31,10 @@ const gitops = {
   credentials: { workloadIdentity: DEPLOYER },
 };
 
+const PROMOTED = `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"a".repeat(64)}`;
+/** Production in GitOps mode: the promoted digest is committed (prebuilt), not read from staging. */
 function production(extra: Record<string, unknown>): Record<string, unknown> {
-  return { ...committedConfig("production"), ...extra };
+  return { ...committedConfig("production"), "rollout:image": { source: "prebuilt", ref: PROMOTED, commit: sha }, ...extra };
 }
 
 function problemsOf(fn: () => unknown): string[] {
@@ -82,9 +85,12 @@ describe("GitOps mode (rollout:gitops)", function () {
       }
     });
 
-    it("refuses a stack that builds its image: the Operator's workspace cannot build", function () {
-      const problems = problemsOf(() => parseStackConfig({ ...committedConfig("staging"), "rollout:gitops": { ...gitops, credentials: { workloadIdentity: "staging-deployer@acme-rollout-staging.iam.gserviceaccount.com" } } }, "staging"));
-      assert.deepEqual(problems, [`rollout:image.source: expected 'prebuilt' or 'promote' with rollout:gitops: the Operator's workspace pod cannot build images (CI builds, tests and pushes, then commits the digest), got "build"`]);
+    it("wants the digest in git: refuses a stack that builds or promotes its image", function () {
+      const build = problemsOf(() => parseStackConfig({ ...committedConfig("staging"), "rollout:gitops": { ...gitops, credentials: { workloadIdentity: "staging-deployer@acme-rollout-staging.iam.gserviceaccount.com" } } }, "staging"));
+      assert.deepEqual(build, [`rollout:image.source: expected 'prebuilt' (a digest in git) with rollout:gitops: the Operator's workspace pod cannot build images (CI builds, tests and pushes, then the digest is committed), got "build"`]);
+      const promote = problemsOf(() => parseStackConfig({ ...committedConfig("production"), "rollout:gitops": gitops }, "production"));
+      assert.deepEqual(promote, [`rollout:image.source: expected 'prebuilt' (a digest in git) with rollout:gitops: every resync would deploy whatever the source stack exports now, without a commit or a review (commit the promoted digest instead), got "promote"`]);
+      assert.equal(parseStackConfig(production({ "rollout:gitops": gitops }), "production").image.source, "prebuilt");
     });
   });
 
@@ -176,6 +182,17 @@ describe("GitOps mode (rollout:gitops)", function () {
       assert.deepEqual(stack.props.metadata, expected.stack.metadata);
       assert.deepEqual(sa.props.metadata.annotations, { "iam.gke.io/gcp-service-account": DEPLOYER });
       assert.deepEqual(crb.props.subjects, [{ kind: "ServiceAccount", name: "pulumi-workspace", namespace: "pulumi-gitops" }]);
+    });
+
+    it("production with rollout:gitops still passes every mandatory rule of the policy pack", async function () {
+      const result = await runOffline(production({ "rollout:gitops": gitops }), "production", { projectDir, stackReferences: refs });
+      const resources = result.resources
+        .filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("gcp:"))
+        .map((r) => ({ type: r.type, name: r.name, props: r.props, opts: { protect: r.protect } }));
+      const violations = evaluate(resources, { environment: "production", allowedRegistries: ["europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/"] })
+        .filter((v) => v.enforcementLevel === "mandatory");
+      assert.deepEqual(violations.map((v) => `${v.policy} ${v.resource}: ${v.message}`), []);
+      assert.ok(resources.some((r) => r.type === "kubernetes:pulumi.com/v1:Stack"));
     });
 
     it("without rollout:gitops there is no Operator object", async function () {
