@@ -274,7 +274,7 @@ describe("GitOps mode (rollout:gitops)", function () {
     const kubectl = (args: string[], input?: string) =>
       spawnSync("kubectl", ["--kubeconfig", KUBECONFIG, "--request-timeout=20s", ...args], { input, encoding: "utf8" });
 
-    before(function () {
+    before(async function () {
       const why = !fs.existsSync(KUBECONFIG)
         ? `no kubeconfig at ${KUBECONFIG} (the control plane is not up; this suite never starts it)`
         : kubectl(["get", "--raw", "/readyz"]).status !== 0
@@ -288,8 +288,13 @@ describe("GitOps mode (rollout:gitops)", function () {
       if (kubectl(["get", "crd", "stacks.pulumi.com"]).status !== 0) {
         const res = kubectl(["apply", "--server-side", "-f", CRDS]);
         assert.equal(res.status, 0, res.stderr);
-        const est = kubectl(["wait", "--for=condition=Established", "--timeout=60s", "crd/stacks.pulumi.com"]);
-        assert.equal(est.status, 0, est.stderr);
+      }
+      // A just-created CRD has no conditions yet (kubectl wait errors on that): poll instead.
+      const established = () => kubectl(["get", "crd", "stacks.pulumi.com", "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"]).stdout.trim() === "True";
+      const deadline = Date.now() + 60_000;
+      while (!established()) {
+        assert.ok(Date.now() < deadline, "crd/stacks.pulumi.com not Established within 60 s");
+        await new Promise((r) => setTimeout(r, 1000));
       }
       const ns = kubectl(["apply", "-f", "-"], stringify({ apiVersion: "v1", kind: "Namespace", metadata: { name: DRY_RUN_NS } }));
       assert.equal(ns.status, 0, ns.stderr);
