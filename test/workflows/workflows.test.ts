@@ -475,6 +475,10 @@ const pipelines: Record<string, Rule> = {
     if (ups.length !== 1 || ups[0].with?.["stack-name"] !== "staging") problems.push("job deploy must run pulumi up --stack staging once");
     const needs = deploy.raw.needs;
     if (!(needs === "image" || (Array.isArray(needs) && needs.includes("image")))) problems.push(`job deploy must need image, got ${JSON.stringify(needs)}`);
+    problems.push(...modeProblems(wf, "staging"));
+    const handoff = job(wf, "gitops-handoff");
+    if (!handoff || handoff.raw.if !== "needs.mode.outputs.mode == 'gitops'" || pulumiCommandSteps(handoff).length > 0 || authenticatesToGcp(handoff)) problems.push("job gitops-handoff must run only in GitOps mode, without pulumi or GCP credentials");
+    else if (envValue(handoff, undefined, "IMAGE_REF") !== "${{ needs.image.outputs.ref }}") problems.push("job gitops-handoff must hand over needs.image.outputs.ref");
     if (envValue(deploy, undefined, "IMAGE_REF") !== "${{ needs.image.outputs.ref }}") problems.push("job deploy must deploy IMAGE_REF = needs.image.outputs.ref");
     if (deploy.steps.some((s) => /docker\s+(build|buildx|push)/.test(s.run ?? ""))) problems.push("job deploy must neither build nor push: it deploys the tested digest");
     const upAt = ups[0] ? deploy.steps.indexOf(ups[0]) : -1;
@@ -506,6 +510,7 @@ const pipelines: Record<string, Rule> = {
     if (!verify || !verify.steps.some((s) => s.run?.trim() === `bash ${RECORD_SCRIPT} verify staging`)) problems.push("job verify-staging must check staging's last rollout record before the approval");
     if (verify && authenticatesToGcp(verify)) problems.push("job verify-staging must not authenticate to GCP (no identity is allowed before the approval)");
     problems.push(...recordProblems(deploy, "production", ups[0]));
+    problems.push(...modeProblems(wf, "production"));
     return problems;
   },
 
@@ -533,6 +538,20 @@ const pipelines: Record<string, Rule> = {
     return problems;
   },
 };
+
+/** pulumi up runs only in delivery mode ci: in GitOps mode the Operator is the one writer. */
+function modeProblems(wf: Workflow, stack: string): string[] {
+  const problems: string[] = [];
+  const mode = job(wf, "mode");
+  const step = mode?.steps.find((s) => s.id === "mode");
+  if (!mode || step?.run?.trim() !== `npx ts-node --transpile-only pipeline/mode.ts ${stack} >> "$GITHUB_OUTPUT"`) problems.push(`job mode must print the delivery mode of ${stack} with pipeline/mode.ts`);
+  else if (!isDict(mode.raw.outputs) || mode.raw.outputs.mode !== "${{ steps.mode.outputs.mode }}") problems.push("job mode must output mode");
+  for (const j of jobsOf(wf).filter((x) => pulumiCommandSteps(x, "up").length > 0)) {
+    const needs = j.raw.needs;
+    if (!(Array.isArray(needs) && needs.includes("mode")) || j.raw.if !== "needs.mode.outputs.mode == 'ci'") problems.push(`job ${j.id} runs pulumi up: it must need mode and run only if needs.mode.outputs.mode == 'ci'`);
+  }
+  return problems;
+}
 
 function isTestedDigestStep(run: string | undefined): boolean {
   return typeof run === "string" && run.includes("pulumi config rm rollout:image --stack staging") && run.includes('pulumi config set rollout:image "{\\"source\\":\\"prebuilt\\",\\"ref\\":\\"$IMAGE_REF\\",\\"commit\\":\\"$GITHUB_SHA\\"}" --stack staging');
@@ -735,7 +754,12 @@ describe("delivery workflows (.github/workflows)", function () {
       [PRODUCTION, "pipeline", (t) => t.replace("      - name: Install Pulumi CLI\n        uses", "      - run: docker build app/\n      - name: Install Pulumi CLI\n        uses"), /never build or push an image/],
       [PRODUCTION, "pipeline", (t) => t.replace(/deploy it to staging first/g, "please redeploy"), /check staging's imageCommit/],
       [PRODUCTION, "pipeline", (t) => t.replace("    if: startsWith(github.event.release.tag_name, 'v')\n", ""), /only for v\* tags/],
-      [PRODUCTION, "pipeline", (t) => t.replace("    needs: verify-staging\n", ""), /job deploy must run only for v\* tags/],
+      [PRODUCTION, "pipeline", (t) => t.replace("needs: [verify-staging, mode]", "needs: [mode]"), /job deploy must run only for v\* tags/],
+      [PRODUCTION, "pipeline", (t) => t.replace("    needs: verify-staging\n", ""), /job mode must run only for v\* tags/],
+      [PRODUCTION, "pipeline", (t) => t.replace("    if: needs.mode.outputs.mode == 'ci'\n", ""), /run only if needs\.mode\.outputs\.mode == 'ci'/],
+      [STAGING, "pipeline", (t) => t.replace("pipeline/mode.ts staging", "pipeline/mode.ts production"), /delivery mode of staging/],
+      [STAGING, "pipeline", (t) => t.replace("needs: [image, mode]\n    if: needs.mode.outputs.mode == 'ci'", "needs: [image]"), /must need mode/],
+      [STAGING, "pipeline", (t) => t.replace("    if: needs.mode.outputs.mode == 'gitops'\n", ""), /gitops-handoff must run only in GitOps mode/],
     ];
     for (const [file, ruleName, edit, expected] of cases) {
       it(`${ruleName} on ${file}: ${expected.source}`, function () {
