@@ -40,6 +40,9 @@ func startBinary(t *testing.T, bin string, env ...string) string {
 
 func runSmoke(t *testing.T, env []string, args ...string) (int, string) {
 	t.Helper()
+	if _, err := exec.LookPath("curl"); err != nil {
+		t.Fatal("smoke.sh needs curl on PATH (the pipelines' runners and builders have it)")
+	}
 	cmd := exec.Command("bash", append([]string{"smoke.sh"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	var out bytes.Buffer

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { evaluate } from "../../policy/lib/evaluate";
 import { runOffline } from "../../tools/offline";
 import { committedConfig, projectDir } from "../support/stacks";
 
@@ -153,6 +154,12 @@ describe("pipeline scripts", function () {
       assert.equal(result.values.imageCommit, SHA);
       assert.equal(result.values.imageDigest, DIGEST);
       assert.deepEqual(result.resources.filter((res) => res.type === "docker:index/image:Image"), [], "nothing is built in pulumi up");
+      // And the policy pack still passes staging as the pipeline deploys it.
+      const resources = result.resources
+        .filter((res) => res.type.startsWith("kubernetes:") || res.type.startsWith("gcp:"))
+        .map((res) => ({ type: res.type, name: res.name, props: res.props, opts: { protect: res.protect } }));
+      const mandatory = evaluate(resources, { environment: "staging", allowedRegistries: [`${REGISTRY}/`] }).filter((v) => v.enforcementLevel === "mandatory");
+      assert.deepEqual(mandatory.map((v) => `${v.policy} ${v.resource}: ${v.message}`), []);
     });
   });
 
