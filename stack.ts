@@ -8,6 +8,7 @@ import type { StackConfig } from "./config/schema";
 import { App, stackImage } from "./components/app";
 import { AppImage } from "./components/app-image";
 import { CdAccess } from "./components/cd-access";
+import { GitOps } from "./components/gitops";
 import { GkeCluster } from "./components/gke-cluster";
 import { ImageRegistry } from "./components/image-registry";
 import { kubeconfigProvider } from "./components/kube-provider";
@@ -102,6 +103,8 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     provider,
     gcp: cluster && registry ? { project: cluster.project, repository: registry.repository } : undefined,
   });
+  // GitOps mode: the Pulumi Kubernetes Operator reconciles this stack from git (rollout:gitops).
+  if (config.gitops) new GitOps(`${env}-gitops`, { config: config.gitops, stack: ctx.stack, environment: env, provider });
 
   return {
     environment: env,

@@ -2,6 +2,7 @@
 // schema is built per environment so that defaults are environment-specific and visible here.
 import { z } from "zod";
 import { commonDefaults, defaultsByEnvironment, Environment, environments } from "./defaults";
+import { gitopsProblems, gitopsSchema } from "./gitops";
 
 const dnsLabel = z
   .string()
@@ -485,6 +486,7 @@ export const stackSchema = (env: Environment) =>
       image: imageSchema,
       cd: cdSchema.prefault({}),
       apps: z.array(appSchema(env)).min(1, { error: "expected at least one app" }),
+      gitops: gitopsSchema.optional(),
     })
     .check(z.superRefine((stack, ctx) => {
       const { cluster, registry, image, apps } = stack;
@@ -496,6 +498,7 @@ export const stackSchema = (env: Environment) =>
       if (cluster.provider !== "gke" && registry) push(["registry"], registry, "expected no registry unless cluster.provider is 'gke'");
       if (cluster.provider !== "gke" && image.source === "build") push(["image", "source"], image.source, "expected 'prebuilt' or 'promote' without a GKE registry to push to");
       if (env === "production" && image.source === "build") push(["image", "source"], image.source, "expected 'promote' in production: production runs the exact digest staging ran, it never rebuilds");
+      gitopsProblems(stack).forEach((p) => push(p.path, p.input, p.message));
       const seen = new Map<string, number>();
       apps.forEach((app, i) => {
         if (seen.has(app.name)) push(["apps", i, "name"], app.name, `expected a unique app name (apps[${seen.get(app.name)}] has it too)`);

@@ -21,7 +21,8 @@ const INSTALL_SCRIPT = path.join(REPO_ROOT, "scripts", "install-actionlint.sh");
 const PR = "pull-request.yml";
 const STAGING = "deploy-staging.yml";
 const PRODUCTION = "release-production.yml";
-const WORKFLOW_FILES = [PR, STAGING, PRODUCTION];
+const DRIFT = "drift.yml";
+const WORKFLOW_FILES = [PR, STAGING, PRODUCTION, DRIFT];
 
 // Every action used, pinned by the full commit SHA of the named release. Each
 // SHA was checked against several independent public references to that
@@ -48,10 +49,24 @@ const PULUMI_ACTION_INPUTS = new Set([
 ]);
 
 const VARS_WIF_PROVIDER = "${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}";
-const VARS_SERVICE_ACCOUNT = "${{ vars.GCP_CD_SERVICE_ACCOUNT }}";
 const VARS_BACKEND_URL = "${{ vars.PULUMI_BACKEND_URL }}";
-const SECRET_PASSPHRASE = "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}";
-const ALLOWED_SECRETS = new Set(["PULUMI_CONFIG_PASSPHRASE", "GITHUB_TOKEN"]);
+const VARS_SECRETS_PROVIDER = "${{ vars.PULUMI_SECRETS_PROVIDER }}";
+// No repository secrets at all: GCP through OIDC, state secrets through Cloud KMS.
+const ALLOWED_SECRETS = new Set(["GITHUB_TOKEN"]);
+
+// The identity each job authenticates as (issue 13): the bootstrap project's Workload Identity
+// conditions only let each one in from these events, so a job with another one would be refused.
+const PREVIEWER = "${{ vars.GCP_PREVIEWER_SERVICE_ACCOUNT }}";
+const STAGING_DEPLOYER = "${{ vars.GCP_STAGING_DEPLOYER_SERVICE_ACCOUNT }}";
+const PRODUCTION_DEPLOYER = "${{ vars.GCP_PRODUCTION_DEPLOYER_SERVICE_ACCOUNT }}";
+const IDENTITIES: Record<string, Record<string, string>> = {
+  [PR]: { preview: PREVIEWER },
+  [STAGING]: { image: STAGING_DEPLOYER, deploy: STAGING_DEPLOYER },
+  [PRODUCTION]: { deploy: PRODUCTION_DEPLOYER },
+  [DRIFT]: { drift: PREVIEWER },
+};
+
+const RECORD_SCRIPT = ".github/scripts/deployment-record.sh";
 
 // ---------------------------------------------------------------------------
 // Loading
@@ -59,6 +74,8 @@ const ALLOWED_SECRETS = new Set(["PULUMI_CONFIG_PASSPHRASE", "GITHUB_TOKEN"]);
 type Dict = Record<string, unknown>;
 
 interface Step {
+  id?: string;
+  if?: string;
   name?: string;
   uses?: string;
   run?: string;
@@ -131,6 +148,22 @@ function postsPrComments(j: Job): boolean {
   );
 }
 
+function runsRecord(j: Job, sub: string): Step[] {
+  return j.steps.filter((s) => typeof s.run === "string" && s.run.includes(`bash ${RECORD_SCRIPT} ${sub} `));
+}
+
+function writesDeploymentRecords(j: Job): boolean {
+  return runsRecord(j, "start").length + runsRecord(j, "finish").length > 0;
+}
+
+function readsDeploymentRecords(j: Job): boolean {
+  return runsRecord(j, "verify").length > 0;
+}
+
+function writesIssues(j: Job): boolean {
+  return j.steps.some((s) => typeof s.run === "string" && /\bgh issue (create|comment)\b/.test(s.run));
+}
+
 function runsPulumiCli(j: Job): boolean {
   return j.steps.some((s) => typeof s.run === "string" && /(^|\s)pulumi\s/m.test(s.run));
 }
@@ -171,6 +204,12 @@ const EXPECTED_TRIGGERS: Record<string, (on: unknown) => string[]> = {
     if (!isDict(on) || Object.keys(on).join() !== "push") return [`triggers must be exactly push, got ${JSON.stringify(on)}`];
     const push = on.push;
     if (!isDict(push) || JSON.stringify(push.branches) !== JSON.stringify(["main"])) return [`push must be on branches [main], got ${JSON.stringify(push)}`];
+    return [];
+  },
+  [DRIFT]: (on) => {
+    if (!isDict(on) || Object.keys(on).sort().join() !== "schedule,workflow_dispatch") return [`triggers must be exactly schedule and workflow_dispatch, got ${JSON.stringify(on)}`];
+    const schedule = on.schedule;
+    if (!Array.isArray(schedule) || schedule.length !== 1 || !isDict(schedule[0]) || !/^\d+ \d+ \* \* \*$/.test(String(schedule[0].cron))) return [`schedule must be one daily cron "M H * * *", got ${JSON.stringify(schedule)}`];
     return [];
   },
   [PRODUCTION]: (on) => {
@@ -214,11 +253,16 @@ const rules: Record<string, Rule> = {
       const expected = [
         ...(authenticatesToGcp(j) ? ["id-token"] : []),
         ...(postsPrComments(j) ? ["pull-requests"] : []),
+        ...(writesDeploymentRecords(j) ? ["deployments"] : []),
+        ...(writesIssues(j) ? ["issues"] : []),
       ].sort();
       if (JSON.stringify(writes) !== JSON.stringify(expected)) {
         problems.push(`job ${j.id}: write permissions must be exactly ${JSON.stringify(expected)}, got ${JSON.stringify(writes)}`);
       }
       if (perms.contents !== "read") problems.push(`job ${j.id}: contents must be read, got ${JSON.stringify(perms.contents)}`);
+      if (readsDeploymentRecords(j) && perms.deployments !== "read" && perms.deployments !== "write") problems.push(`job ${j.id}: reads deployment records without deployments: read`);
+      const unexpected = Object.keys(perms).filter((k) => !["contents", "id-token", "pull-requests", "deployments", "issues"].includes(k));
+      if (unexpected.length > 0) problems.push(`job ${j.id}: unexpected permissions ${JSON.stringify(unexpected)}`);
     }
     return problems;
   },
@@ -232,8 +276,19 @@ const rules: Record<string, Rule> = {
     for (const j of jobsOf(wf)) {
       for (const s of stepsUsing(j, "google-github-actions/auth")) {
         if (s.with?.workload_identity_provider !== VARS_WIF_PROVIDER) problems.push(`job ${j.id}: auth workload_identity_provider must be ${VARS_WIF_PROVIDER}, got ${JSON.stringify(s.with?.workload_identity_provider)}`);
-        if (s.with?.service_account !== VARS_SERVICE_ACCOUNT) problems.push(`job ${j.id}: auth service_account must be ${VARS_SERVICE_ACCOUNT}, got ${JSON.stringify(s.with?.service_account)}`);
+        const expected = IDENTITIES[wf.file]?.[j.id];
+        if (s.with?.service_account !== expected) problems.push(`job ${j.id}: auth service_account must be ${expected ?? "(no GCP identity for this job)"}, got ${JSON.stringify(s.with?.service_account)}`);
       }
+    }
+    // The production deployer's condition needs the protected environment: only there.
+    for (const j of jobsOf(wf)) {
+      const sa = stepsUsing(j, "google-github-actions/auth").map((s) => s.with?.service_account);
+      if (sa.includes(PRODUCTION_DEPLOYER) && environmentName(j) !== "production") problems.push(`job ${j.id}: the production deployer only in the GitHub environment production`);
+      if (sa.includes(PREVIEWER) && pulumiCommandSteps(j, "up").length > 0) problems.push(`job ${j.id}: the read-only previewer cannot run pulumi up`);
+    }
+    for (const [id, sa] of Object.entries(IDENTITIES[wf.file] ?? {})) {
+      const j = job(wf, id);
+      if (!j || !stepsUsing(j, "google-github-actions/auth").some((s) => s.with?.service_account === sa)) problems.push(`job ${id} must authenticate as ${sa}`);
     }
     return problems;
   },
@@ -289,11 +344,13 @@ const rules: Record<string, Rule> = {
         if (w.policyPacks !== "policy") problems.push(`job ${j.id}: pulumi ${String(w.command)} must run policyPacks: policy, got ${JSON.stringify(w.policyPacks)}`);
         if (w.policyPackConfigs !== `policy/config/${stack}.json`) problems.push(`job ${j.id}: policyPackConfigs must be policy/config/${stack}.json, got ${JSON.stringify(w.policyPackConfigs)}`);
         if (w["cloud-url"] !== VARS_BACKEND_URL) problems.push(`job ${j.id}: cloud-url must be ${VARS_BACKEND_URL}, got ${JSON.stringify(w["cloud-url"])}`);
+        if (w["secrets-provider"] !== VARS_SECRETS_PROVIDER) problems.push(`job ${j.id}: secrets-provider must be ${VARS_SECRETS_PROVIDER}, got ${JSON.stringify(w["secrets-provider"])}`);
       }
       const usesPulumi = commandSteps.length > 0 || runsPulumiCli(j);
       if (!usesPulumi) continue;
       if (envValue(j, undefined, "PULUMI_BACKEND_URL") !== VARS_BACKEND_URL) problems.push(`job ${j.id}: env PULUMI_BACKEND_URL must be ${VARS_BACKEND_URL}`);
-      if (envValue(j, undefined, "PULUMI_CONFIG_PASSPHRASE") !== SECRET_PASSPHRASE) problems.push(`job ${j.id}: env PULUMI_CONFIG_PASSPHRASE must be ${SECRET_PASSPHRASE}`);
+      if (envValue(j, undefined, "PULUMI_SECRETS_PROVIDER") !== VARS_SECRETS_PROVIDER) problems.push(`job ${j.id}: env PULUMI_SECRETS_PROVIDER must be ${VARS_SECRETS_PROVIDER}`);
+      if (envValue(j, undefined, "PULUMI_CONFIG_PASSPHRASE") !== undefined) problems.push(`job ${j.id}: no PULUMI_CONFIG_PASSPHRASE: the stacks' secrets provider is Cloud KMS`);
       const authAt = j.steps.findIndex((s) => actionOf(s) === "google-github-actions/auth");
       const firstPulumi = j.steps.findIndex((s) => pulumiCommandSteps({ ...j, steps: [s] }).length > 0 || (typeof s.run === "string" && /(^|\s)pulumi\s/m.test(s.run)));
       if (authAt < 0 || authAt > firstPulumi) problems.push(`job ${j.id}: must authenticate to GCP before running pulumi`);
@@ -390,16 +447,44 @@ const pipelines: Record<string, Rule> = {
 
   [STAGING]: (wf) => {
     const problems: string[] = [];
+    const image = job(wf, "image");
+    if (!image) return [...problems, "job image is missing"];
     const imageJobs = jobsOf(wf).filter((j) => j.steps.some((s) => s.run?.trim() === "docker build --target test app/"));
-    if (imageJobs.length !== 1) problems.push(`exactly one job must run docker build --target test app/, got ${imageJobs.length}`);
+    if (imageJobs.length !== 1 || imageJobs[0].id !== "image") problems.push(`exactly job image must run docker build --target test app/, got ${JSON.stringify(imageJobs.map((j) => j.id))}`);
+    const at = (pred: (s: Step) => boolean): number => image.steps.findIndex(pred);
+    const testAt = at((s) => s.run?.trim() === "docker build --target test app/");
+    const smokeAt = at((s) => /docker run --detach --name smoke [^\n]*"\$IMAGE_NAME:candidate"/.test(s.run ?? "") && /bash app\/smoke\.sh http:\/\/127\.0\.0\.1:8080 "\$GITHUB_SHA"/.test(s.run ?? "") && (s.run ?? "").includes("TESTED_IMAGE_ID=$(docker inspect --format '{{.Image}}' smoke)"));
+    const authAt = at((s) => actionOf(s) === "google-github-actions/auth");
+    const pushAt = at((s) => /docker push "\$target"/.test(s.run ?? ""));
+    if (smokeAt < 0) problems.push("job image must start the built image (docker run --name smoke) and probe it with app/smoke.sh, recording TESTED_IMAGE_ID");
+    if (testAt < 0 || smokeAt < testAt) problems.push("the smoke run must come after the test stage");
+    if (authAt < 0 || authAt < smokeAt) problems.push("job image must test the image before it has any GCP credential");
+    if (pushAt < 0 || pushAt < smokeAt) problems.push("job image must push after the smoke run");
+    const push = image.steps[pushAt];
+    if (push) {
+      if (!(push.run ?? "").includes('docker tag "$TESTED_IMAGE_ID" "$target"')) problems.push("job image must push the image ID the smoke run tested");
+      if (!(push.run ?? "").includes('if [[ "$pulled" != "$TESTED_IMAGE_ID" ]]')) problems.push("job image must check that the pushed digest resolves to the tested image ID");
+      if (!/echo "ref=\$ref" >> "\$GITHUB_OUTPUT"/.test(push.run ?? "")) problems.push("job image must output the pushed ref");
+    }
+    const outputs = isDict(image.raw.outputs) ? image.raw.outputs : {};
+    if (push && outputs.ref !== `\${{ steps.${String(push.id)}.outputs.ref }}`) problems.push(`job image must output ref from its push step, got ${JSON.stringify(outputs.ref)}`);
+
     const deploy = job(wf, "deploy");
     if (!deploy) return [...problems, "job deploy is missing"];
     const ups = pulumiCommandSteps(deploy, "up");
     if (ups.length !== 1 || ups[0].with?.["stack-name"] !== "staging") problems.push("job deploy must run pulumi up --stack staging once");
     const needs = deploy.raw.needs;
-    const imageJob = imageJobs[0];
-    if (imageJob && !(needs === imageJob.id || (Array.isArray(needs) && needs.includes(imageJob.id)))) problems.push(`job deploy must need ${imageJob.id}, got ${JSON.stringify(needs)}`);
-    if (deploy.steps.some((s) => /docker\s+(build|buildx|push)/.test(s.run ?? ""))) problems.push("job deploy must leave the image build to pulumi up (AppImage)");
+    if (!(needs === "image" || (Array.isArray(needs) && needs.includes("image")))) problems.push(`job deploy must need image, got ${JSON.stringify(needs)}`);
+    problems.push(...modeProblems(wf, "staging"));
+    const handoff = job(wf, "gitops-handoff");
+    if (!handoff || handoff.raw.if !== "needs.mode.outputs.mode == 'gitops'" || pulumiCommandSteps(handoff).length > 0 || authenticatesToGcp(handoff)) problems.push("job gitops-handoff must run only in GitOps mode, without pulumi or GCP credentials");
+    else if (envValue(handoff, undefined, "IMAGE_REF") !== "${{ needs.image.outputs.ref }}") problems.push("job gitops-handoff must hand over needs.image.outputs.ref");
+    if (envValue(deploy, undefined, "IMAGE_REF") !== "${{ needs.image.outputs.ref }}") problems.push("job deploy must deploy IMAGE_REF = needs.image.outputs.ref");
+    if (deploy.steps.some((s) => /docker\s+(build|buildx|push)/.test(s.run ?? ""))) problems.push("job deploy must neither build nor push: it deploys the tested digest");
+    const upAt = ups[0] ? deploy.steps.indexOf(ups[0]) : -1;
+    const pinAt = deploy.steps.findIndex((s) => isTestedDigestStep(s.run));
+    if (pinAt < 0 || pinAt > upAt) problems.push("job deploy must set rollout:image to the tested digest (source prebuilt) before pulumi up");
+    problems.push(...recordProblems(deploy, "staging", ups[0]));
     return problems;
   },
 
@@ -422,10 +507,78 @@ const pipelines: Record<string, Rule> = {
     const checkAt = deploy.steps.findIndex((s) => isImageCommitCheck(s.run));
     if (checkAt < 0 || checkAt > upAt) problems.push("job deploy must check staging's imageCommit against the release commit right before pulumi up");
     const verify = job(wf, "verify-staging");
-    if (!verify || !verify.steps.some((s) => isImageCommitCheck(s.run))) problems.push("job verify-staging must check staging's imageCommit before the approval");
+    if (!verify || !verify.steps.some((s) => s.run?.trim() === `bash ${RECORD_SCRIPT} verify staging`)) problems.push("job verify-staging must check staging's last rollout record before the approval");
+    if (verify && authenticatesToGcp(verify)) problems.push("job verify-staging must not authenticate to GCP (no identity is allowed before the approval)");
+    problems.push(...recordProblems(deploy, "production", ups[0]));
+    problems.push(...modeProblems(wf, "production"));
+    return problems;
+  },
+
+  [DRIFT]: (wf) => {
+    const problems: string[] = [];
+    const drift = job(wf, "drift");
+    if (!drift) return ["job drift is missing"];
+    const strategy = drift.raw.strategy;
+    const matrix = isDict(strategy) ? strategy.matrix : undefined;
+    if (!isDict(matrix) || JSON.stringify(matrix.stack) !== JSON.stringify(["staging", "production"])) problems.push(`job drift must have matrix {stack: [staging, production]}, got ${JSON.stringify(matrix)}`);
+    if (!isDict(strategy) || strategy["fail-fast"] !== false) problems.push("job drift must not cancel one stack's check when the other fails (fail-fast: false)");
+    if (envValue(drift, undefined, "STACK") !== "${{ matrix.stack }}") problems.push("job drift must set STACK to ${{ matrix.stack }}");
+    if (pulumiCommandSteps(drift).length > 0) problems.push("job drift must not run pulumi/actions commands (it previews with the CLI to get JSON)");
+    const preview = drift.steps.find((s) => /pulumi preview /.test(s.run ?? ""));
+    const run = preview?.run ?? "";
+    if (!/pulumi preview --stack "\$STACK" --refresh --expect-no-changes --json --non-interactive > "\$RUNNER_TEMP\/preview\.json"/.test(run)) problems.push(`job drift must run pulumi preview --stack "$STACK" --refresh --expect-no-changes --json, got ${JSON.stringify(run)}`);
+    if (!run.includes('npx ts-node --transpile-only pipeline/drift.ts "$STACK" "$RUNNER_TEMP/preview.json"')) problems.push("job drift must report the drifted resources with pipeline/drift.ts");
+    if (!run.includes('>> "$GITHUB_STEP_SUMMARY"')) problems.push("job drift must write the report to the job summary");
+    const issue = drift.steps.find((s) => writesIssues({ ...drift, steps: [s] }));
+    if (!issue) problems.push("job drift must open or update an issue on drift");
+    else {
+      if (issue.if !== "steps.preview.outputs.drift == 'true'") problems.push(`the issue step must run only on drift, got ${JSON.stringify(issue.if)}`);
+      if (!/exit 1\s*$/.test(issue.run ?? "")) problems.push("the issue step must fail the check");
+    }
     return problems;
   },
 };
+
+/** pulumi up runs only in delivery mode ci: in GitOps mode the Operator is the one writer. */
+function modeProblems(wf: Workflow, stack: string): string[] {
+  const problems: string[] = [];
+  const mode = job(wf, "mode");
+  const step = mode?.steps.find((s) => s.id === "mode");
+  if (!mode || step?.run?.trim() !== `npx ts-node --transpile-only pipeline/mode.ts ${stack} >> "$GITHUB_OUTPUT"`) problems.push(`job mode must print the delivery mode of ${stack} with pipeline/mode.ts`);
+  else if (!isDict(mode.raw.outputs) || mode.raw.outputs.mode !== "${{ steps.mode.outputs.mode }}") problems.push("job mode must output mode");
+  for (const j of jobsOf(wf).filter((x) => pulumiCommandSteps(x, "up").length > 0)) {
+    const needs = j.raw.needs;
+    if (!(Array.isArray(needs) && needs.includes("mode")) || j.raw.if !== "needs.mode.outputs.mode == 'ci'") problems.push(`job ${j.id} runs pulumi up: it must need mode and run only if needs.mode.outputs.mode == 'ci'`);
+  }
+  return problems;
+}
+
+function isTestedDigestStep(run: string | undefined): boolean {
+  return typeof run === "string" && run.includes("pulumi config rm rollout:image --stack staging") && run.includes('pulumi config set rollout:image "{\\"source\\":\\"prebuilt\\",\\"ref\\":\\"$IMAGE_REF\\",\\"commit\\":\\"$GITHUB_SHA\\"}" --stack staging');
+}
+
+/** A deployment record around the one pulumi up: started after the plan is written, finished whatever happened. */
+function recordProblems(j: Job, environment: string, up: Step | undefined): string[] {
+  const problems: string[] = [];
+  if (!up) return problems;
+  const upAt = j.steps.indexOf(up);
+  const upId = up.id;
+  const planAt = j.steps.findIndex((s) => s.run?.trim() === `npm run --silent plan -- --stack ${environment} --format markdown > "$RUNNER_TEMP/rollout-plan.md"`);
+  const startAt = j.steps.findIndex((s) => s.run?.trim() === `bash ${RECORD_SCRIPT} start ${environment} "$IMAGE_REF" "$RUNNER_TEMP/rollout-plan.md"`);
+  const finishAt = j.steps.findIndex((s) => s.run?.trim() === `bash ${RECORD_SCRIPT} finish "$DEPLOYMENT_ID" "$OUTCOME"`);
+  if (planAt < 0) problems.push(`job ${j.id} must write the rollout plan of ${environment} for the deployment record`);
+  if (startAt < 0 || startAt < planAt || startAt > upAt) problems.push(`job ${j.id} must start the deployment record of ${environment} after the plan and before pulumi up`);
+  const start: Step | undefined = j.steps[startAt];
+  const finish: Step | undefined = j.steps[finishAt];
+  if (!finish || finishAt < upAt) problems.push(`job ${j.id} must finish the deployment record after pulumi up`);
+  else {
+    if (finish.if !== `always() && steps.${String(start?.id)}.outputs.id != ''`) problems.push(`the record's finish must run always() once started, got ${JSON.stringify(finish.if)}`);
+    if (envValue(j, finish, "OUTCOME") !== `\${{ steps.${String(upId)}.outcome }}`) problems.push(`the record's OUTCOME must be the pulumi up step's outcome, got ${JSON.stringify(envValue(j, finish, "OUTCOME"))}`);
+    if (envValue(j, finish, "DEPLOYMENT_ID") !== `\${{ steps.${String(start?.id)}.outputs.id }}`) problems.push("the record's DEPLOYMENT_ID must come from its start step");
+  }
+  for (const s of [start, finish]) if (s && envValue(j, s, "GH_TOKEN") !== "${{ github.token }}") problems.push("deployment record steps need GH_TOKEN: ${{ github.token }}");
+  return problems;
+}
 
 function isImageCommitCheck(run: string | undefined): boolean {
   return (
@@ -500,7 +653,7 @@ describe("delivery workflows (.github/workflows)", function () {
     workflows = WORKFLOW_FILES.map(loadFromDisk);
   });
 
-  it("has exactly the three pipeline workflows", function () {
+  it("has exactly the four pipeline workflows", function () {
     const present = fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
     assert.deepEqual(present, [...WORKFLOW_FILES].sort());
   });
@@ -561,9 +714,19 @@ describe("delivery workflows (.github/workflows)", function () {
       [PRODUCTION, "triggers", (t) => t.replace("types: [published]", "types: [created]"), /types \[published\]/],
       [PR, "timeouts", (t) => t.replace("    timeout-minutes: 30\n", ""), /job preview: timeout-minutes/],
       [PR, "permissions", (t) => t.replace("    permissions:\n      contents: read\n    steps:", "    permissions:\n      contents: read\n      id-token: write\n    steps:"), /job test: write permissions must be exactly \[\]/],
-      [STAGING, "permissions", (t) => t.replace("      id-token: write # GitHub OIDC -> Workload Identity Federation\n", ""), /job deploy: write permissions must be exactly \["id-token"\]/],
+      [STAGING, "permissions", (t) => t.replace("      id-token: write # GitHub OIDC -> Workload Identity Federation\n", ""), /job deploy: write permissions must be exactly \["deployments","id-token"\]/],
+      [STAGING, "permissions", (t) => t.replace("      deployments: write # the deployment record\n", ""), /job deploy: write permissions must be exactly \["deployments","id-token"\]/],
+      [PRODUCTION, "permissions", (t) => t.replace("      deployments: read # staging's deployment records\n", ""), /job verify-staging: reads deployment records without deployments: read/],
+      [DRIFT, "permissions", (t) => t.replace("      issues: write # the drift issue\n", ""), /job drift: write permissions must be exactly \["id-token","issues"\]/],
+      [DRIFT, "triggers", (t) => t.replace("  workflow_dispatch:\n", "  push:\n"), /exactly schedule and workflow_dispatch/],
+      [PR, "pulumi", (t) => t.replace("          secrets-provider: ${{ vars.PULUMI_SECRETS_PROVIDER }}\n", ""), /secrets-provider must be/],
       [PRODUCTION, "permissions", (t) => t.replace(/^permissions: \{\}$/m, "permissions: write-all"), /top-level permissions/],
-      [STAGING, "credentials", (t) => t.replace("service_account: ${{ vars.GCP_CD_SERVICE_ACCOUNT }}", "credentials_json: ${{ secrets.GCP_SA_KEY }}"), /credentials_json|GCP_SA_KEY/],
+      [STAGING, "credentials", (t) => t.replace("service_account: ${{ vars.GCP_STAGING_DEPLOYER_SERVICE_ACCOUNT }}", "credentials_json: ${{ secrets.GCP_SA_KEY }}"), /credentials_json|GCP_SA_KEY/],
+      [PR, "credentials", (t) => t.replace("service_account: ${{ vars.GCP_PREVIEWER_SERVICE_ACCOUNT }}", "service_account: ${{ vars.GCP_STAGING_DEPLOYER_SERVICE_ACCOUNT }}"), /job preview: auth service_account must be \$\{\{ vars\.GCP_PREVIEWER_SERVICE_ACCOUNT \}\}/],
+      [STAGING, "credentials", (t) => t.replace(/vars\.GCP_STAGING_DEPLOYER_SERVICE_ACCOUNT/g, "vars.GCP_PREVIEWER_SERVICE_ACCOUNT"), /the read-only previewer cannot run pulumi up/],
+      [PRODUCTION, "credentials", (t) => t.replace("    environment: production\n", ""), /the production deployer only in the GitHub environment production/],
+      [DRIFT, "credentials", (t) => t.replace("service_account: ${{ vars.GCP_PREVIEWER_SERVICE_ACCOUNT }}", "service_account: ${{ vars.GCP_PRODUCTION_DEPLOYER_SERVICE_ACCOUNT }}"), /job drift: auth service_account must be \$\{\{ vars\.GCP_PREVIEWER_SERVICE_ACCOUNT/],
+      [PR, "credentials", (t) => t.replace("PULUMI_SECRETS_PROVIDER: ${{ vars.PULUMI_SECRETS_PROVIDER }}", "PULUMI_CONFIG_PASSPHRASE: ${{ secrets.PULUMI_CONFIG_PASSPHRASE }}"), /secret PULUMI_CONFIG_PASSPHRASE is not allowed/],
       [PR, "pins", (t) => t.replace(/actions\/checkout@[0-9a-f]{40} # v6\.0\.3/, "actions/checkout@v6"), /not pinned to a full 40-hex commit SHA/],
       [PR, "pins", (t) => t.replace("# v3.0.4", "# v3"), /must carry the comment "# v3\.0\.4"/],
       [PR, "node", (t) => t.replace("node-version: 20", "node-version: 22"), /node-version must be 20/],
@@ -575,11 +738,28 @@ describe("delivery workflows (.github/workflows)", function () {
       [PR, "pipeline", (t) => t.replace("      - run: npm test\n", ""), /job test must run/],
       [PR, "pipeline", (t) => t.replace("header: rollout-plan-${{ matrix.stack }}", "header: rollout-plan"), /header per stack/],
       [PR, "pipeline", (t) => t.replace("stack: [staging, production]", "stack: [staging]"), /matrix \{stack: \[staging, production\]\}/],
-      [STAGING, "pipeline", (t) => t.replace("docker build --target test app/", "docker build app/"), /docker build --target test app\//],
+      [STAGING, "pipeline", (t) => t.replace("      - run: docker build --target test app/\n", ""), /exactly job image must run docker build --target test app\//],
+      [STAGING, "pipeline", (t) => t.replace('bash app/smoke.sh http://127.0.0.1:8080 "$GITHUB_SHA"', "true"), /probe it with app\/smoke\.sh/],
+      [STAGING, "pipeline", (t) => t.replace('docker tag "$TESTED_IMAGE_ID" "$target"', 'docker tag "$IMAGE_NAME:candidate" "$target"'), /push the image ID the smoke run tested/],
+      [STAGING, "pipeline", (t) => t.replace('if [[ "$pulled" != "$TESTED_IMAGE_ID" ]]', 'if false'), /pushed digest resolves to the tested image ID/],
+      [STAGING, "pipeline", (t) => t.replace("          pulumi config rm rollout:image --stack staging\n", ""), /tested digest \(source prebuilt\)/],
+      [STAGING, "pipeline", (t) => t.replace("IMAGE_REF: ${{ needs.image.outputs.ref }}", "IMAGE_REF: ${{ vars.IMAGE }}"), /IMAGE_REF = needs\.image\.outputs\.ref/],
+      [STAGING, "pipeline", (t) => t.replace("        if: always() && steps.record.outputs.id != ''\n", ""), /finish must run always\(\)/],
+      [STAGING, "pipeline", (t) => t.replace("OUTCOME: ${{ steps.up.outcome }}", "OUTCOME: success"), /OUTCOME must be the pulumi up step's outcome/],
+      [PRODUCTION, "pipeline", (t) => t.replace(/ {6}- name: Deployment record \(start\)\n(.*\n){5}/, ""), /start the deployment record of production/],
+      [PRODUCTION, "pipeline", (t) => t.replace("run: bash .github/scripts/deployment-record.sh verify staging", "run: echo trust me"), /last rollout record before the approval/],
+      [DRIFT, "pipeline", (t) => t.replace(" --refresh --expect-no-changes", ""), /--refresh --expect-no-changes --json/],
+      [DRIFT, "pipeline", (t) => t.replace("stack: [staging, production]", "stack: [staging]"), /matrix \{stack: \[staging, production\]\}/],
+      [DRIFT, "pipeline", (t) => t.replace("        if: steps.preview.outputs.drift == 'true'\n", ""), /only on drift/],
       [PRODUCTION, "pipeline", (t) => t.replace("      - name: Install Pulumi CLI\n        uses", "      - run: docker build app/\n      - name: Install Pulumi CLI\n        uses"), /never build or push an image/],
       [PRODUCTION, "pipeline", (t) => t.replace(/deploy it to staging first/g, "please redeploy"), /check staging's imageCommit/],
       [PRODUCTION, "pipeline", (t) => t.replace("    if: startsWith(github.event.release.tag_name, 'v')\n", ""), /only for v\* tags/],
-      [PRODUCTION, "pipeline", (t) => t.replace("    needs: verify-staging\n", ""), /job deploy must run only for v\* tags/],
+      [PRODUCTION, "pipeline", (t) => t.replace("needs: [verify-staging, mode]", "needs: [mode]"), /job deploy must run only for v\* tags/],
+      [PRODUCTION, "pipeline", (t) => t.replace("    needs: verify-staging\n", ""), /job mode must run only for v\* tags/],
+      [PRODUCTION, "pipeline", (t) => t.replace("    if: needs.mode.outputs.mode == 'ci'\n", ""), /run only if needs\.mode\.outputs\.mode == 'ci'/],
+      [STAGING, "pipeline", (t) => t.replace("pipeline/mode.ts staging", "pipeline/mode.ts production"), /delivery mode of staging/],
+      [STAGING, "pipeline", (t) => t.replace("needs: [image, mode]\n    if: needs.mode.outputs.mode == 'ci'", "needs: [image]"), /must need mode/],
+      [STAGING, "pipeline", (t) => t.replace("    if: needs.mode.outputs.mode == 'gitops'\n", ""), /gitops-handoff must run only in GitOps mode/],
     ];
     for (const [file, ruleName, edit, expected] of cases) {
       it(`${ruleName} on ${file}: ${expected.source}`, function () {
@@ -599,7 +779,7 @@ describe("delivery workflows (.github/workflows)", function () {
     const RELEASE_SHA = "1111111111111111111111111111111111111111";
     const OTHER_SHA = "2222222222222222222222222222222222222222";
 
-    function runCheck(stagingCommit: string | null): { status: number | null; out: string } {
+    function runCheck(stagingCommit: string | null): { status: number | null; out: string; output: string } {
       const wf = workflows.find((w) => w.file === PRODUCTION);
       assert.ok(wf);
       const deploy = job(wf, "deploy");
@@ -616,6 +796,7 @@ describe("delivery workflows (.github/workflows)", function () {
             '  "stack output imageCommit --stack staging")',
             '    if [[ -n "${FAKE_FAIL:-}" ]]; then echo "error: no stack named staging" >&2; exit 255; fi',
             '    echo "$FAKE_IMAGE_COMMIT" ;;',
+            '  "stack output image --stack staging") echo "$FAKE_IMAGE" ;;',
             '  *) echo "unexpected pulumi $*" >&2; exit 99 ;;',
             "esac",
           ].join("\n"),
@@ -631,16 +812,20 @@ describe("delivery workflows (.github/workflows)", function () {
             RELEASE_TAG: "v1.2.3",
             PULUMI_BACKEND_URL: "gs://example-state",
             FAKE_IMAGE_COMMIT: stagingCommit ?? "",
+            FAKE_IMAGE: `europe-west1-docker.pkg.dev/p/rollout/okeydokey@sha256:${"c".repeat(64)}`,
+            GITHUB_OUTPUT: path.join(dir, "output"),
             ...(stagingCommit === null ? { FAKE_FAIL: "1" } : {}),
           },
         });
-        return { status: res.status, out: `${res.stdout}${res.stderr}` };
+        const outFile = path.join(dir, "output");
+        return { status: res.status, out: `${res.stdout}${res.stderr}`, output: fs.existsSync(outFile) ? fs.readFileSync(outFile, "utf8") : "" };
       });
     }
 
-    it("passes when staging runs the release commit", function () {
-      const { status, out } = runCheck(RELEASE_SHA);
+    it("passes when staging runs the release commit, and outputs staging's image for the record", function () {
+      const { status, out, output } = runCheck(RELEASE_SHA);
       assert.equal(status, 0, out);
+      assert.equal(output, `image=europe-west1-docker.pkg.dev/p/rollout/okeydokey@sha256:${"c".repeat(64)}\n`);
     });
 
     it("fails clearly when staging runs another commit", function () {
