@@ -2,6 +2,9 @@
 // schema is built per environment so that defaults are environment-specific and visible here.
 import { z } from "zod";
 import { commonDefaults, defaultsByEnvironment, Environment, environments } from "./defaults";
+import { gkeClusterOptionKeys } from "./cluster-options";
+import { appSecretKeys, checkSecrets } from "./secrets";
+import { appTrafficKeys, checkTraffic, trafficSchema } from "./traffic";
 
 const dnsLabel = z
   .string()
@@ -54,6 +57,7 @@ const gkeClusterSchema = (env: Environment) =>
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default(commonDefaults.releaseChannel),
     deletionProtection: z.boolean().default(defaultsByEnvironment[env].protect),
     nodePool: nodePoolSchema.optional(),
+    ...gkeClusterOptionKeys,
   });
 
 const kubeconfigClusterSchema = z.strictObject({
@@ -137,8 +141,8 @@ const probeSchema = (defaults: { periodSeconds: number }) =>
 export type ProbeConfig = z.infer<ReturnType<typeof probeSchema>>;
 
 const containerResources = z.strictObject({
-  requests: z.strictObject({ cpu: quantity, memory: quantity }).default({ ...commonDefaults.requests }),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity }).default({ ...commonDefaults.limits }),
+  requests: z.strictObject({ cpu: quantity, memory: quantity, ephemeralStorage: quantity.default(commonDefaults.requests.ephemeralStorage) }).default({ ...commonDefaults.requests }),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity, ephemeralStorage: quantity.default(commonDefaults.limits.ephemeralStorage) }).default({ ...commonDefaults.limits }),
 });
 
 const initContainerSchema = z.strictObject({
@@ -226,7 +230,8 @@ const abTestSchema = z.strictObject({
   }),
   /** Replicas of B; A runs `replicas`. */
   bReplicas: positiveInt(1, 1000).optional(),
-  gateway: gatewayRefSchema,
+  /** @default the stack's Gateway (rollout:traffic) */
+  gateway: gatewayRefSchema.optional(),
 });
 
 const strategySchema = (env: Environment) =>
@@ -321,6 +326,8 @@ const appObjectSchema = (env: Environment) => {
       strategy: strategySchema(env).optional(),
       statefulSet: statefulSetSchema.optional(),
       daemonSet: daemonSetSchema.optional(),
+      ...appTrafficKeys,
+      ...appSecretKeys,
     });
 };
 export type AppConfig = z.infer<ReturnType<typeof appObjectSchema>>;
@@ -417,7 +424,6 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: (path: 
         steps.forEach((w, i) => { if (i > 0 && w <= steps[i - 1]) push(at("steps", i), w, `expected weights increasing within a rollout (after ${steps[i - 1]})`); });
         if (!strategy.promote && strategy.weight > 0 && !steps.includes(strategy.weight)) push(at("weight"), strategy.weight, `expected one of the planned steps ${steps.join(", ")}`);
       }
-      if (strategy.traffic === "gateway" && !strategy.gateway) push(at("gateway"), undefined, "expected a gateway {name, namespace} for traffic 'gateway'");
       if (strategy.traffic === "replicas" && strategy.gateway) push(at("gateway"), strategy.gateway, "expected no gateway with traffic 'replicas' (set traffic: gateway to route by weight)");
       if (strategy.traffic === "replicas" && !strategy.promote && strategy.weight > 50) {
         push(at("weight"), strategy.weight, "expected at most 50 with traffic 'replicas': canary replicas may not exceed stable's; promote instead");
@@ -484,12 +490,15 @@ export const stackSchema = (env: Environment) =>
       registry: registrySchema(env).optional(),
       image: imageSchema,
       cd: cdSchema.prefault({}),
+      traffic: trafficSchema.optional(),
       apps: z.array(appSchema(env)).min(1, { error: "expected at least one app" }),
     })
     .check(z.superRefine((stack, ctx) => {
       const { cluster, registry, image, apps } = stack;
       const push = (path: (string | number)[], input: unknown, message: string) =>
         ctx.issues.push({ code: "custom", input, path, message });
+      checkTraffic(stack, push);
+      checkSecrets(stack, push);
       if (!cluster || !image || !Array.isArray(apps)) return;
       if (env === "production" && cluster.provider !== "gke") push(["cluster", "provider"], cluster.provider, "expected 'gke' in production");
       if (cluster.provider === "gke" && !registry) push(["registry"], undefined, "expected a registry block for a GKE stack (the Artifact Registry repository images are pushed to)");
