@@ -26,7 +26,6 @@ export interface StackOutputs {
   readonly namespaces: pulumi.Output<string>[];
   readonly cdServiceAccount: pulumi.Output<string>;
   readonly ciServiceAccountEmail?: pulumi.Output<string>;
-  readonly workloadIdentityProvider?: pulumi.Output<string>;
   /** GKE with rollout:traffic: the Gateway's address, for the host names' DNS records. */
   readonly gatewayAddress?: pulumi.Output<string>;
   readonly rolloutPlan: pulumi.Output<AppPlan[]>;
@@ -117,7 +116,6 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     namespaces: apps.map((a) => a.namespace),
     cdServiceAccount: pulumi.interpolate`${cd.namespace}/${cd.serviceAccountName}`,
     ciServiceAccountEmail: cd.ciServiceAccountEmail,
-    workloadIdentityProvider: cd.workloadIdentityProvider,
     gatewayAddress: gatewayAddressOf(environmentApps),
     rolloutPlanDraft: apps.map((a) => withImage(a.plan, stackImage, "(this update's image)", "(this update's image)")),
     rolloutPlan: pulumi.all([image.ref, version]).apply(([ref, v]) => apps.map((a) => withImage(a.plan, stackImage, ref, v))),

@@ -109,8 +109,8 @@ const imageSchema = z.discriminatedUnion(
 const cdSchema = z.strictObject({
   namespace: dnsLabel.default(commonDefaults.cdNamespace),
   serviceAccount: dnsLabel.default(commonDefaults.cdServiceAccount),
-  /** GitHub repository `owner/name` trusted through Workload Identity Federation (GKE stacks). */
-  githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected 'owner/name'" }).optional(),
+  /** Moved to the bootstrap project: a stack cannot create the identity pool it signs in with. */
+  githubRepository: z.undefined({ error: "expected no githubRepository: the GitHub OIDC pool and provider are created once by the bootstrap project (bootstrap/, bootstrap:githubRepository)" }).optional(),
 });
 
 // ---- apps ------------------------------------------------------------------------------------
