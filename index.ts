@@ -28,5 +28,5 @@ export const imageCommit = stack.imageCommit;
 export const namespaces = stack.namespaces;
 export const cdServiceAccount = stack.cdServiceAccount;
 export const ciServiceAccountEmail = stack.ciServiceAccountEmail;
-export const workloadIdentityProvider = stack.workloadIdentityProvider;
+export const gatewayAddress = stack.gatewayAddress;
 export const rolloutPlan = stack.rolloutPlan;

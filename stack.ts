@@ -5,10 +5,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { execFileSync } from "child_process";
 import { defaultsByEnvironment } from "./config/defaults";
 import type { StackConfig } from "./config/schema";
-import { App, stackImage } from "./components/app";
+import { stackImage } from "./components/app";
 import { AppImage } from "./components/app-image";
 import { CdAccess } from "./components/cd-access";
 import { GitOps } from "./components/gitops";
+import { defineEnvironmentApps, gatewayAddressOf } from "./components/environment-apps";
 import { GkeCluster } from "./components/gke-cluster";
 import { ImageRegistry } from "./components/image-registry";
 import { kubeconfigProvider } from "./components/kube-provider";
@@ -26,7 +27,8 @@ export interface StackOutputs {
   readonly namespaces: pulumi.Output<string>[];
   readonly cdServiceAccount: pulumi.Output<string>;
   readonly ciServiceAccountEmail?: pulumi.Output<string>;
-  readonly workloadIdentityProvider?: pulumi.Output<string>;
+  /** GKE with rollout:traffic: the Gateway's address, for the host names' DNS records. */
+  readonly gatewayAddress?: pulumi.Output<string>;
   readonly rolloutPlan: pulumi.Output<AppPlan[]>;
   /** The same plan before the image is known (a preview of a build): the image shows as a placeholder. */
   readonly rolloutPlanDraft: AppPlan[];
@@ -85,16 +87,16 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
   });
   const version = pulumi.all([image.commit, image.ref]).apply(([commit, ref]) => (commit ? commit.slice(0, 12) : shortDigest(ref)));
 
-  const apps = config.apps.map((appConfig) => new App(appConfig.name, {
-    config: appConfig,
-    environment: env,
+  const environmentApps = defineEnvironmentApps({
+    config,
     stack: ctx.stack,
     image: image.ref,
     version,
     provider,
     kubeAccess: cluster ? { kubeconfig: cluster.kubeconfig } : config.cluster.provider === "kubeconfig" ? { kubeconfig: config.cluster.path, context: config.cluster.context } : undefined,
     protectNamespace: protect,
-  }));
+  });
+  const apps = environmentApps.apps;
 
   const cd = new CdAccess(`${env}-cd`, {
     config: config.cd,
@@ -117,7 +119,7 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     namespaces: apps.map((a) => a.namespace),
     cdServiceAccount: pulumi.interpolate`${cd.namespace}/${cd.serviceAccountName}`,
     ciServiceAccountEmail: cd.ciServiceAccountEmail,
-    workloadIdentityProvider: cd.workloadIdentityProvider,
+    gatewayAddress: gatewayAddressOf(environmentApps),
     rolloutPlanDraft: apps.map((a) => withImage(a.plan, stackImage, "(this update's image)", "(this update's image)")),
     rolloutPlan: pulumi.all([image.ref, version]).apply(([ref, v]) => apps.map((a) => withImage(a.plan, stackImage, ref, v))),
   };

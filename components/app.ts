@@ -7,6 +7,7 @@ import { AppIdentity, commonLabels, namespaceOf, roleAnnotation } from "../lib/l
 import { planApp } from "../strategies/plan";
 import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
 import * as objects from "../workloads/objects";
+import { gkeServiceAccountAnnotation } from "./app-identity";
 import { RolloutGate } from "./gate";
 
 /** Placeholder the plan uses for "the stack image"; the component substitutes the real digest. */
@@ -26,6 +27,10 @@ export interface AppArgs {
   readonly kubeAccess?: { readonly kubeconfig?: pulumi.Input<string>; readonly context?: string };
   /** Pulumi `protect` on the namespace (production): deleting it deletes everything in it. */
   readonly protectNamespace?: boolean;
+  /** GKE: the app's own Google service account, bound to its ServiceAccount (Workload Identity). */
+  readonly googleServiceAccount?: pulumi.Input<string>;
+  /** Resources the pods need in the namespace before they start (the secrets' SecretProviderClass). */
+  readonly beforePods?: (namespace: pulumi.Output<string>, parent: pulumi.Resource) => pulumi.Resource[];
 }
 
 /** The plan names the stack image by a placeholder: swap in the real (possibly unknown) value. */
@@ -68,7 +73,10 @@ export class App extends pulumi.ComponentResource {
     const inNs = { ...k8sOpts, dependsOn: [ns] };
 
     const sa = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, {
-      metadata: { name: app.name, namespace: ns.metadata.name, labels: commonLabels(id) },
+      metadata: {
+        name: app.name, namespace: ns.metadata.name, labels: commonLabels(id),
+        ...(args.googleServiceAccount ? { annotations: { [gkeServiceAccountAnnotation]: args.googleServiceAccount } } : {}),
+      },
       automountServiceAccountToken: false,
     }, inNs);
 
@@ -78,7 +86,7 @@ export class App extends pulumi.ComponentResource {
       // Older revisions keep their config: `kubectl rollout undo` brings back pods that still find it.
       retainOnDelete: true,
     });
-    const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : [])];
+    const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : []), ...(args.beforePods?.(ns.metadata.name, this) ?? [])];
     // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record).
     const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.version} (${args.image})`;
 

@@ -1,6 +1,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { clusterOptionArgs } from "../config/cluster-options";
 import type { GkeClusterConfig } from "../config/schema";
 
 export interface GkeClusterArgs {
@@ -67,6 +68,7 @@ export class GkeCluster extends pulumi.ComponentResource {
       // No basic auth and no client certificates: access goes through IAM + RBAC only.
       masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
       gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+      ...clusterOptionArgs(config),
       resourceLabels: { environment: args.environment, "managed-by": "pulumi" },
       ...(autopilot
         ? { clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: nodeSa.email, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] } } }

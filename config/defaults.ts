@@ -77,8 +77,9 @@ export const commonDefaults = {
   revisionHistoryLimit: 10,
   readinessPath: "/ready",
   livenessPath: "/healthz",
-  requests: { cpu: "100m", memory: "128Mi" },
-  limits: { memory: "256Mi" },
+  // Ephemeral storage too: the kubelet evicts a pod over its limit instead of letting it fill the node's disk.
+  requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "128Mi" },
+  limits: { memory: "256Mi", ephemeralStorage: "512Mi" },
   runAsUser: 65532,
   registryRepository: "rollout",
   keepVersions: 10,

@@ -4,7 +4,7 @@ import { Environment, environments } from "./defaults";
 import { StackConfig, stackSchema } from "./schema";
 
 export const configNamespace = "rollout";
-const knownKeys = ["environment", "cluster", "registry", "image", "cd", "apps", "gitops"] as const;
+const knownKeys = ["environment", "cluster", "registry", "image", "cd", "traffic", "apps", "gitops"] as const;
 
 /** Thrown before any resource is registered; its message lists every problem, one per line. */
 export class ConfigError extends Error {

@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { commonDefaults, defaultsByEnvironment, Environment, environments } from "./defaults";
 import { gitopsProblems, gitopsSchema } from "./gitops";
+import { gkeClusterOptionKeys } from "./cluster-options";
+import { appSecretKeys, checkSecrets } from "./secrets";
+import { appTrafficKeys, checkTraffic, trafficSchema } from "./traffic";
 
 const dnsLabel = z
   .string()
@@ -55,6 +58,7 @@ const gkeClusterSchema = (env: Environment) =>
     releaseChannel: z.enum(["RAPID", "REGULAR", "STABLE"]).default(commonDefaults.releaseChannel),
     deletionProtection: z.boolean().default(defaultsByEnvironment[env].protect),
     nodePool: nodePoolSchema.optional(),
+    ...gkeClusterOptionKeys,
   });
 
 const kubeconfigClusterSchema = z.strictObject({
@@ -106,8 +110,8 @@ const imageSchema = z.discriminatedUnion(
 const cdSchema = z.strictObject({
   namespace: dnsLabel.default(commonDefaults.cdNamespace),
   serviceAccount: dnsLabel.default(commonDefaults.cdServiceAccount),
-  /** GitHub repository `owner/name` trusted through Workload Identity Federation (GKE stacks). */
-  githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected 'owner/name'" }).optional(),
+  /** Moved to the bootstrap project: a stack cannot create the identity pool it signs in with. */
+  githubRepository: z.undefined({ error: "expected no githubRepository: the GitHub OIDC pool and provider are created once by the bootstrap project (bootstrap/, bootstrap:githubRepository)" }).optional(),
 });
 
 // ---- apps ------------------------------------------------------------------------------------
@@ -138,8 +142,8 @@ const probeSchema = (defaults: { periodSeconds: number }) =>
 export type ProbeConfig = z.infer<ReturnType<typeof probeSchema>>;
 
 const containerResources = z.strictObject({
-  requests: z.strictObject({ cpu: quantity, memory: quantity }).default({ ...commonDefaults.requests }),
-  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity }).default({ ...commonDefaults.limits }),
+  requests: z.strictObject({ cpu: quantity, memory: quantity, ephemeralStorage: quantity.default(commonDefaults.requests.ephemeralStorage) }).default({ ...commonDefaults.requests }),
+  limits: z.strictObject({ cpu: quantity.optional(), memory: quantity, ephemeralStorage: quantity.default(commonDefaults.limits.ephemeralStorage) }).default({ ...commonDefaults.limits }),
 });
 
 const initContainerSchema = z.strictObject({
@@ -227,7 +231,8 @@ const abTestSchema = z.strictObject({
   }),
   /** Replicas of B; A runs `replicas`. */
   bReplicas: positiveInt(1, 1000).optional(),
-  gateway: gatewayRefSchema,
+  /** @default the stack's Gateway (rollout:traffic) */
+  gateway: gatewayRefSchema.optional(),
 });
 
 const strategySchema = (env: Environment) =>
@@ -322,6 +327,8 @@ const appObjectSchema = (env: Environment) => {
       strategy: strategySchema(env).optional(),
       statefulSet: statefulSetSchema.optional(),
       daemonSet: daemonSetSchema.optional(),
+      ...appTrafficKeys,
+      ...appSecretKeys,
     });
 };
 export type AppConfig = z.infer<ReturnType<typeof appObjectSchema>>;
@@ -418,7 +425,6 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: (path: 
         steps.forEach((w, i) => { if (i > 0 && w <= steps[i - 1]) push(at("steps", i), w, `expected weights increasing within a rollout (after ${steps[i - 1]})`); });
         if (!strategy.promote && strategy.weight > 0 && !steps.includes(strategy.weight)) push(at("weight"), strategy.weight, `expected one of the planned steps ${steps.join(", ")}`);
       }
-      if (strategy.traffic === "gateway" && !strategy.gateway) push(at("gateway"), undefined, "expected a gateway {name, namespace} for traffic 'gateway'");
       if (strategy.traffic === "replicas" && strategy.gateway) push(at("gateway"), strategy.gateway, "expected no gateway with traffic 'replicas' (set traffic: gateway to route by weight)");
       if (strategy.traffic === "replicas" && !strategy.promote && strategy.weight > 50) {
         push(at("weight"), strategy.weight, "expected at most 50 with traffic 'replicas': canary replicas may not exceed stable's; promote instead");
@@ -485,6 +491,7 @@ export const stackSchema = (env: Environment) =>
       registry: registrySchema(env).optional(),
       image: imageSchema,
       cd: cdSchema.prefault({}),
+      traffic: trafficSchema.optional(),
       apps: z.array(appSchema(env)).min(1, { error: "expected at least one app" }),
       gitops: gitopsSchema.optional(),
     })
@@ -492,6 +499,8 @@ export const stackSchema = (env: Environment) =>
       const { cluster, registry, image, apps } = stack;
       const push = (path: (string | number)[], input: unknown, message: string) =>
         ctx.issues.push({ code: "custom", input, path, message });
+      checkTraffic(stack, push);
+      checkSecrets(stack, push);
       if (!cluster || !image || !Array.isArray(apps)) return;
       if (env === "production" && cluster.provider !== "gke") push(["cluster", "provider"], cluster.provider, "expected 'gke' in production");
       if (cluster.provider === "gke" && !registry) push(["registry"], undefined, "expected a registry block for a GKE stack (the Artifact Registry repository images are pushed to)");

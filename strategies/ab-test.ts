@@ -36,7 +36,8 @@ export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: Pl
     services,
     routes: [{
       name: app.name,
-      gateway: s.gateway,
+      // Config validation guarantees one: the app's own or the stack's (config/traffic.ts withStackGateway).
+      gateway: s.gateway!,
       rules: [{ match, backends: [{ service: `${app.name}-b`, weight: 1 }] }, { backends: [{ service: `${app.name}-a`, weight: 1 }] }],
       after: [`service:${app.name}-a`, `service:${app.name}-b`],
     }],

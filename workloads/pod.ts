@@ -3,6 +3,7 @@ import type { Plain } from "../lib/plain";
 import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, selectorLabels } from "../lib/labels";
 import { httpPortName, probeSpec } from "./probes";
+import { secretsVolume } from "./secrets";
 
 type PodTemplateSpec = Plain<k8s.types.input.core.v1.PodTemplateSpec>;
 type Container = Plain<k8s.types.input.core.v1.Container>;
@@ -41,13 +42,16 @@ export function podTemplate(args: PodTemplateArgs): PodTemplateSpec {
     runAsNonRoot: true,
     capabilities: { drop: ["ALL"] },
   };
+  const { requests, limits } = app.resources;
   const resources = {
-    requests: { ...app.resources.requests },
-    limits: { ...(app.resources.limits.cpu ? { cpu: app.resources.limits.cpu } : {}), memory: app.resources.limits.memory },
+    requests: { cpu: requests.cpu, memory: requests.memory, "ephemeral-storage": requests.ephemeralStorage },
+    limits: { ...(limits.cpu ? { cpu: limits.cpu } : {}), memory: limits.memory, "ephemeral-storage": limits.ephemeralStorage },
   };
+  const secrets = secretsVolume(app);
   const volumeMounts = [
     ...(app.security.readOnlyRootFilesystem ? [{ name: tmpVolume, mountPath: "/tmp" }] : []),
     ...(app.statefulSet?.volumeClaimTemplates ?? []).map((v) => ({ name: v.name, mountPath: v.mountPath })),
+    ...(secrets ? [secrets.mount] : []),
   ];
   const container: Container = {
     name: appContainerName,
@@ -100,7 +104,7 @@ export function podTemplate(args: PodTemplateArgs): PodTemplateSpec {
       },
       ...(initContainers.length > 0 ? { initContainers } : {}),
       containers: [container],
-      ...(app.security.readOnlyRootFilesystem ? { volumes: [{ name: tmpVolume, emptyDir: { sizeLimit: "64Mi" } }] } : {}),
+      ...podVolumes([...(app.security.readOnlyRootFilesystem ? [{ name: tmpVolume, emptyDir: { sizeLimit: "64Mi" } }] : []), ...(secrets ? [secrets.volume] : [])]),
       ...topologySpread(app, id),
     },
   };
@@ -121,4 +125,8 @@ export function topologySpread(app: AppConfig, id: AppIdentity): { topologySprea
       byNode,
     ],
   };
+}
+
+function podVolumes(volumes: Plain<k8s.types.input.core.v1.Volume>[]): { volumes?: Plain<k8s.types.input.core.v1.Volume>[] } {
+  return volumes.length > 0 ? { volumes } : {};
 }

@@ -5,6 +5,7 @@ import type { RolloutPolicy } from "./types";
 import { availabilityPolicies } from "../rules/availability";
 import { gcpPolicies } from "../rules/gcp";
 import { imagePolicies } from "../rules/images";
+import { networkPolicies } from "../rules/network";
 import { podSafetyPolicies } from "../rules/pod-safety";
 import { rbacPolicies } from "../rules/rbac";
 import { trafficPolicies } from "../rules/traffic";
@@ -16,6 +17,7 @@ export const policies: RolloutPolicy[] = [
     ...trafficPolicies,
     ...rbacPolicies,
     ...gcpPolicies,
+    ...networkPolicies,
 ];
 
 export function policyByName(name: string): RolloutPolicy {

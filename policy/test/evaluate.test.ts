@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { evaluate, mandatoryViolations, type PackConfig, type Violation } from "../lib/evaluate";
 import { ENVIRONMENTS } from "../lib/types";
 import type { PolicyResource } from "../lib/types";
-import { DIGEST, REGISTRY, compliantStack, deployment, mutate, pdb, role, service } from "./fixtures";
+import { DIGEST, REGISTRY, compliantStack, defaultDeny, deployment, mutate, pdb, role, service } from "./fixtures";
 
 const key = (v: Violation) => `${v.enforcementLevel} ${v.policy} ${v.resource}`;
 const keys = (vs: Violation[]) => vs.map(key).sort();
@@ -20,6 +20,7 @@ function brokenStack(): PolicyResource[] {
         service("web", { "app.kubernetes.io/name": "web" }),
         pdb("web", { "app.kubernetes.io/name": "web" }),
         role("god-mode", [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }]),
+        defaultDeny(),
     ];
 }
 
@@ -78,9 +79,9 @@ describe("evaluate()", () => {
     it("flags a production single-replica workload without PDB, but exempts idle and canary ones", () => {
         const single = deployment({ name: "solo", app: "solo", replicas: 1 });
         const canary = deployment({ name: "demo-canary", replicas: 1, labels: { "rollout.dev/track": "canary" }, annotations: { "rollout.dev/role": "canary" } });
-        const result = evaluate([single, canary], { environment: "production" });
+        const result = evaluate([single, canary, defaultDeny()], { environment: "production" });
         assert.deepStrictEqual(keys(result), ["mandatory production-pdb-coverage solo", "mandatory production-replicas solo"]);
-        assert.deepStrictEqual(evaluate([single, canary], { environment: "staging" }), []);
+        assert.deepStrictEqual(evaluate([single, canary, defaultDeny()], { environment: "staging" }), []);
     });
 
     it("catches a blue/green Service switched to a missing slot in every environment", () => {
@@ -97,7 +98,7 @@ describe("evaluate()", () => {
     it("ignores sample placeholders in the file; allowedRegistries comes from the options", () => {
         const foreign = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].image = `docker.io/acme/demo@${DIGEST}`));
         assert.ok(!evaluate([foreign], { environment: "production" }).some((v) => v.policy === "image-registry-allowlist"));
-        const result = evaluate([foreign, pdb("demo", { "app.kubernetes.io/name": "demo" })], { environment: "production", allowedRegistries: [REGISTRY] });
+        const result = evaluate([foreign, pdb("demo", { "app.kubernetes.io/name": "demo" }), defaultDeny()], { environment: "production", allowedRegistries: [REGISTRY] });
         assert.deepStrictEqual(keys(result), ["mandatory image-registry-allowlist demo"]);
     });
 

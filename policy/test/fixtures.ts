@@ -337,6 +337,15 @@ export function iamMember(role: string, member: string, type = "gcp:projects/iAM
     return { type, name: `iam-${role.replace(/\W/g, "-")}`, props: { project: "acme-prod", role, member } };
 }
 
+/** A default-deny NetworkPolicy for a namespace (podSelector {}, no ingress rules). */
+export function defaultDeny(namespace = NAMESPACE): PolicyResource {
+    return {
+        type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+        name: `${namespace}-default-deny`,
+        props: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+    };
+}
+
 /** A small production-shaped stack that passes every rule in every environment. */
 export function compliantStack(): PolicyResource[] {
     const blue = deployment({ name: "demo-blue", labels: { "rollout.dev/slot": "blue" } });
@@ -359,5 +368,6 @@ export function compliantStack(): PolicyResource[] {
         httpRoute("demo", [[{ name: "demo", weight: 100 }, { name: "demo-preview", weight: 0 }]]),
         deployerRole(),
         binding("cd-deployer", { kind: "Role", name: "cd-deployer" }, [CD_SUBJECT]),
+        defaultDeny(),
     ];
 }

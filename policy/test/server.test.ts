@@ -166,6 +166,8 @@ describe("policy pack served by @pulumi/policy (gRPC, as the CLI drives it)", fu
         );
         const diags = (await unary<pb.AnalyzeResponse>((cb) => client.analyzeStack(req, cb))).getDiagnosticsList();
         assert.deepStrictEqual(diags.map((d) => `${d.getPolicyname()} ${d.getUrn()}`).sort(), [
+            // The namespace has no default-deny NetworkPolicy: attributed to its workload.
+            `namespace-network-policy ${urnOf(solo)}`,
             `production-pdb-coverage ${urnOf(solo)}`,
             `production-replicas ${urnOf(solo)}`,
             `service-selects-workload ${urnOf(svc)}`,

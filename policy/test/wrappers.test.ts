@@ -9,6 +9,7 @@ import type { PolicyResource, RolloutResourcePolicy, RolloutStackPolicy } from "
 import {
     CD_SUBJECT,
     binding,
+    defaultDeny,
     deployment,
     deployerRole,
     gkeCluster,
@@ -199,6 +200,11 @@ const resourceCases: Record<string, ResourceCase> = {
         fail: iamMember("roles/owner", "group:platform@acme.example"),
         expect: /roles\/owner/,
     },
+    "no-secret-values-in-config": {
+        pass: mutate(deployment(), (p) => (p.spec.template.spec.containers[0].env = [{ name: "PORT", value: "8080" }])),
+        fail: mutate(deployment(), (p) => (p.spec.template.spec.containers[0].env = [{ name: "API_TOKEN", value: "abc123" }])),
+        expect: /the key name 'API_TOKEN' says it holds a credential/,
+    },
 };
 
 interface StackCase {
@@ -240,7 +246,41 @@ const stackCases: Record<string, StackCase> = {
         culprit: "demo-route",
         expect: /no backend with a weight above 0/,
     },
+    "namespace-network-policy": {
+        pass: [deployment(), defaultDeny()],
+        fail: [deployment()],
+        culprit: "demo",
+        expect: /has no default-deny NetworkPolicy/,
+    },
+    "gateway-https-only": {
+        pass: [gatewayWith({ name: "https", protocol: "HTTPS", port: 443 })],
+        fail: [gatewayWith({ name: "plain", protocol: "HTTP", port: 80, allowedRoutes: { namespaces: { from: "Same" } } })],
+        culprit: "edge",
+        expect: /is plain HTTP with no route redirecting to https/,
+    },
+    "app-identity-not-shared": {
+        pass: [workloadIdentity("a", "staging-a/a"), workloadIdentity("b", "staging-b/b")],
+        fail: [workloadIdentity("a", "staging-a/a"), workloadIdentity("a", "staging-b/b")],
+        culprit: "wi-a-staging-b",
+        expect: /is bound to 2 Kubernetes ServiceAccounts/,
+    },
 };
+
+function gatewayWith(listener: Record<string, unknown>): PolicyResource {
+    return {
+        type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+        name: "edge",
+        props: { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "edge", namespace: "gateway" }, spec: { gatewayClassName: "x", listeners: [listener] } },
+    };
+}
+
+function workloadIdentity(gsa: string, ksa: string): PolicyResource {
+    return {
+        type: "gcp:serviceaccount/iAMMember:IAMMember",
+        name: `wi-${gsa}-${ksa.split("/")[0]}`,
+        props: { serviceAccountId: `projects/p/serviceAccounts/${gsa}@p.iam.gserviceaccount.com`, role: "roles/iam.workloadIdentityUser", member: `serviceAccount:p.svc.id.goog[${ksa}]` },
+    };
+}
 
 describe("policy wrappers", () => {
     it("every policy has a wrapper test case, unique names and a description", () => {

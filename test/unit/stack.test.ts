@@ -122,13 +122,12 @@ describe("stacks: staging", () => {
     assert.ok(projectRoles.includes("roles/container.clusterViewer"));
   });
 
-  it("maps the CI service account into the same namespaced Role and trusts only the repository's GitHub OIDC tokens", async () => {
+  it("maps the CI service account into the same namespaced Role and creates no identity pool (the bootstrap project does)", async () => {
     const r = await renderCommitted("staging");
     const b = one(r, T.roleBinding);
     assert.deepEqual(b.props.subjects[1], { kind: "User", name: "staging-cd-ci@acme-rollout-staging.iam.gserviceaccount.com", apiGroup: "rbac.authorization.k8s.io" });
-    const provider = one(r, "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider").props;
-    assert.equal(provider.attributeCondition, "assertion.repository == 'acme/rollout'");
-    assert.equal(provider.oidc.issuerUri, "https://token.actions.githubusercontent.com");
+    assert.deepEqual(r.resources.filter((x) => x.type.startsWith("gcp:iam/workloadIdentityPool")).map((x) => x.name), []);
+    assert.equal(r.values.workloadIdentityProvider, undefined);
   });
 
   it("offers a Standard cluster with an autoscaled, shielded node pool", async () => {

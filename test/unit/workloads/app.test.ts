@@ -45,7 +45,8 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.deepEqual(c.lifecycle.postStart, { exec: { command: ["/app", "warm"] } });
     assert.equal(pod.terminationGracePeriodSeconds, 45);
     assert.equal(pod.shareProcessNamespace, true);
-    assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } });
+    // Ephemeral storage was not given: the defaults apply (the kubelet evicts a pod above its limit).
+    assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "128Mi" }, limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "512Mi" } });
     assert.deepEqual(one(r, T.deployment).props.spec.template.metadata.annotations, { "rollout.dev/ready-delay": "2s" });
   });
 
@@ -58,7 +59,7 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.equal(pod.automountServiceAccountToken, false);
     assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
     assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
-    assert.deepEqual(c.resources, { requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "256Mi" } });
+    assert.deepEqual(c.resources, { requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "128Mi" }, limits: { memory: "256Mi", "ephemeral-storage": "512Mi" } });
     assert.deepEqual(c.readinessProbe.httpGet, { path: "/ready", port: "http" });
     assert.deepEqual(c.livenessProbe.httpGet, { path: "/healthz", port: "http" });
     assert.equal(ofType(r, T.namespace)[0].props.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
