@@ -1,5 +1,6 @@
 // Availability: replicas, PodDisruptionBudgets, rollout strategy and await timing.
 
+import { blocksEvictions, isZeroIntOrPercent, parseIntOrPercent } from "../../lib/contract";
 import type { PolicyResource, RolloutConfig, StackFinding } from "../lib/types";
 import {
     LongRunningKind,
@@ -9,7 +10,6 @@ import {
     at,
     describe,
     fmt,
-    intOrString,
     isIdleOrCanary,
     isK8s,
     k8sName,
@@ -17,7 +17,6 @@ import {
     longRunningKind,
     namespaceOf,
     num,
-    percent,
     podTemplate,
     replicasOf,
     str,
@@ -172,11 +171,9 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         const maxUnavailable = at(pdb.props, "spec", "maxUnavailable");
         const minAvailable = at(pdb.props, "spec", "minAvailable");
         if (maxUnavailable !== undefined && maxUnavailable !== null) {
-            const n = intOrString(maxUnavailable);
-            const pct = percent(maxUnavailable);
-            if (n === undefined && pct === undefined) {
+            if (parseIntOrPercent(maxUnavailable) === undefined) {
                 report(`spec.maxUnavailable ${fmt(maxUnavailable)} is neither an integer nor a percentage`);
-            } else if ((n !== undefined && n < 1) || (pct !== undefined && pct <= 0)) {
+            } else if (isZeroIntOrPercent(maxUnavailable)) {
                 report(`spec.maxUnavailable is ${fmt(maxUnavailable)}; it blocks every voluntary eviction (node drains, upgrades) and must be at least 1 (or above 0%)`);
             }
             continue;
@@ -186,15 +183,14 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
             continue;
         }
         const counts = selected.map((w) => ({ w, pods: minPods(w) }));
-        const pct = percent(minAvailable);
-        const n = intOrString(minAvailable);
-        if (n === undefined && pct === undefined) {
+        const parsed = parseIntOrPercent(minAvailable);
+        if (parsed === undefined) {
             report(`spec.minAvailable ${fmt(minAvailable)} is neither an integer nor a percentage`);
             continue;
         }
         if (counts.some((c) => c.pods === undefined)) {
             // DaemonSet pods: the count depends on the nodes; only 100% is certainly blocking.
-            if (pct !== undefined && pct >= 100) {
+            if (parsed.kind === "percent" && parsed.value >= 100) {
                 report(`spec.minAvailable is ${fmt(minAvailable)}; it blocks every voluntary eviction and must be below 100%`);
             }
             continue;
@@ -203,8 +199,8 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         if (total === 0) {
             continue; // the selected workloads are scaled to zero: nothing to evict
         }
-        const required = pct !== undefined ? Math.ceil((pct * total) / 100) : (n ?? 0);
-        if (required >= total) {
+        // One rule for config and pack (lib/contract.ts): the PDB controller rounds percentages up.
+        if (blocksEvictions({ minAvailable: minAvailable as number | string }, total)) {
             const detail = counts.map((c) => `${describe(c.w.resource)}: ${c.pods}`).join(", ");
             report(
                 `spec.minAvailable is ${fmt(minAvailable)} but the selected workloads run ${total} pod${total === 1 ? "" : "s"} (${detail}); ` +
@@ -218,7 +214,7 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
 // ---- production-zero-unavailable-rollout --------------------------------------------------------
 
 function isZero(v: unknown): boolean {
-    return intOrString(v) === 0 || percent(v) === 0;
+    return isZeroIntOrPercent(v);
 }
 
 export function checkZeroUnavailableRollout(r: PolicyResource, config: RolloutConfig): string[] {

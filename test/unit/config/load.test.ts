@@ -69,7 +69,7 @@ describe("config: parseStackConfig", () => {
     ["a DaemonSet with both maxSurge and maxUnavailable above 0", app({ kind: "DaemonSet", daemonSet: { maxSurge: 1, maxUnavailable: 1 } }), "rollout:apps[0].daemonSet.maxSurge", "expected exactly one of"],
     ["an HPA with minReplicas above maxReplicas", app({ hpa: { minReplicas: 5, maxReplicas: 2 } }), "rollout:apps[0].hpa.minReplicas", "expected an integer <= hpa.maxReplicas (2)"],
     ["a mutable image tag", app({ image: "registry.example/app:latest" }), "rollout:apps[0].image", "pinned by digest"],
-    ["an unknown strategy type", app({ strategy: { type: "yolo" } }), "rollout:apps[0].strategy.type", "expected type to be one of"],
+    ["an unknown strategy type", app({ strategy: { type: "yolo" } }), "rollout:apps[0].strategy.type", "whose type is one of"],
   ];
   for (const [what, raw, key, expected] of rejected) {
     it(`rejects ${what}, naming ${key}`, () => {
