@@ -22,6 +22,7 @@ export class ConfigError extends Error {
 export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackName: string, secretKeys: readonly string[] = []): StackConfig {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
+  const refused = new Set<string>();
   for (const [fullKey, value] of Object.entries(raw ?? {})) {
     const [ns, key] = fullKey.split(":", 2);
     if (ns !== configNamespace) continue;
@@ -30,6 +31,7 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackNa
       continue;
     }
     if (secretKeys.includes(fullKey)) {
+      refused.add(key);
       // Nothing under rollout: is secret material: it ends up in plain Kubernetes objects (env, ConfigMaps, labels).
       problems.push(`${fullKey}: expected a plain value, not a secret: rollout renders this key into Kubernetes objects in plain text; keep secrets in a Kubernetes Secret or Secret Manager instead`);
       continue;
@@ -46,7 +48,8 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackNa
   const schemaEnv: Environment = (environments as readonly unknown[]).includes(env) ? (env as Environment) : "staging";
   const result = stackSchema(schemaEnv).safeParse({ ...values, environment: values.environment ?? schemaEnv }, { reportInput: true });
   if (result.success && problems.length === 0) return result.data;
-  if (!result.success) problems.push(...result.error.issues.map(formatIssue));
+  // A refused key was left out on purpose: its absence is not another problem.
+  if (!result.success) problems.push(...result.error.issues.filter((i) => !refused.has(String(i.path[0]))).map(formatIssue));
   throw new ConfigError(problems);
 }
 
@@ -89,13 +92,16 @@ function formatIssue(issue: core.$ZodIssue): string {
   switch (issue.code) {
     case "unrecognized_keys":
       return issue.keys.map((k) => `${formatKeyPath([...issue.path, k])}: unknown key; check the spelling against the config reference in README.md`).join("\n  - ");
-    case "invalid_union":
-      if (issue.errors.length > 0 && !issue.message.startsWith("expected")) {
-        // A union where no branch matched: report the branch errors of the closest branch.
-        const closest = [...issue.errors].sort((a, b) => a.length - b.length)[0];
-        if (closest.length > 0) return closest.map((sub) => formatIssue({ ...sub, path: [...issue.path, ...sub.path] } as core.$ZodIssue)).join("\n  - ");
+    case "invalid_union": {
+      // No branch matched: a branch whose shape matched (its problems lie deeper) says what is wrong
+      // inside; otherwise the union's own message lists the forms.
+      const depth = (errors: readonly core.$ZodIssue[]) => Math.max(0, ...errors.map((e) => e.path.length));
+      const closest = [...issue.errors].sort((a, b) => depth(b) - depth(a) || a.length - b.length)[0];
+      if (closest && closest.length > 0 && (depth(closest) > 0 || !issue.message.startsWith("expected"))) {
+        return closest.map((sub) => formatIssue({ ...sub, path: [...issue.path, ...sub.path] } as core.$ZodIssue)).join("\n  - ");
       }
       return `${formatKeyPath(issue.path)}: ${expectation(issue)}, got ${show(input)}`;
+    }
     case "invalid_key":
     case "invalid_element":
       return issue.issues.map((sub) => formatIssue({ ...sub, path: [...issue.path, ...sub.path] } as core.$ZodIssue)).join("\n  - ");
