@@ -70,8 +70,11 @@ function decode(value: unknown): unknown {
 export function formatKeyPath(path: readonly PropertyKey[]): string {
   let out = configNamespace;
   path.forEach((part, i) => {
+    const key = String(part);
     if (typeof part === "number") out += `[${part}]`;
-    else out += i === 0 ? `:${String(part)}` : `.${String(part)}`;
+    // Keys of user maps may hold anything: quote those that would not read as one path segment.
+    else if (!/^[A-Za-z0-9_./-]+$/.test(key)) out += `[${JSON.stringify(key)}]`;
+    else out += i === 0 ? `:${key}` : `.${key}`;
   });
   return out;
 }

@@ -8,6 +8,7 @@ import {
   blocksEvictions,
   Budget,
   httpUrlProblem,
+  intOrPercentProblem,
   IntOrPercent,
   isEnvVarName,
   isZeroIntOrPercent,
@@ -26,6 +27,8 @@ export { blocksEvictions, resolveIntOrPercent, shellFormProblem } from "../lib/c
 // ---- value types -------------------------------------------------------------------------------
 
 type Path = (string | number)[];
+const isInt = (v: unknown): v is number => Number.isInteger(v);
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 type Push = (path: Path, input: unknown, message: string) => void;
 
 const text = (what = "a string") => z.string({ error: `expected ${what}` });
@@ -49,10 +52,7 @@ const positiveInt = (min: number, max = 1_000_000) =>
 
 /** An absolute count or a percentage ("25%"), as Kubernetes accepts for surge and budgets. */
 export const intOrPercent = z.custom<IntOrPercent>(
-  (v) => {
-    const p = parseIntOrPercent(v);
-    return p !== undefined && (p.kind === "int" || p.value <= 100);
-  },
+  (v) => intOrPercentProblem(v) === undefined,
   { error: 'expected an integer >= 0 or a percentage from "0%" to "100%" such as "25%" (a quoted number like "3" is not one)' },
 );
 
@@ -115,6 +115,7 @@ const gkeClusterSchema = (env: Environment) =>
   )
     .check(
       z.superRefine((c, ctx) => {
+        if (!isObj(c)) return;
         if (c.mode === "autopilot" && c.nodePool !== undefined) {
           ctx.issues.push({ code: "custom", path: ["nodePool"], input: c.nodePool, message: "expected no nodePool with mode 'autopilot' (Autopilot manages the nodes and would ignore it); set mode: standard to use it" });
         }
@@ -217,6 +218,7 @@ const probeSchema = (defaults: { periodSeconds: number }) =>
     "one of httpGet, tcpSocket, exec, and initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold",
   ).check(
     z.superRefine((probe, ctx) => {
+      if (!isObj(probe)) return; // already reported as "expected a mapping"
       const handlers = (["httpGet", "tcpSocket", "exec"] as const).filter((h) => probe[h] !== undefined);
       if (handlers.length !== 1) {
         ctx.issues.push({ code: "custom", input: handlers, path: [], message: "expected exactly one of httpGet, tcpSocket, exec" });
@@ -575,12 +577,11 @@ export function isZero(v: IntOrPercent | undefined): boolean {
   return isZeroIntOrPercent(v);
 }
 
-const isInt = (v: unknown): v is number => Number.isInteger(v);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === "string") ? v : undefined);
 
 /** Cross-field rules, and every rule the API server would apply to what the program renders from this app. */
 function checkApp(app: RawApp, env: Environment, push: Push): void {
+  if (!isObj(app)) return; // already reported as "expected a mapping"
   const d = defaultsByEnvironment[env];
   const { lifecycle, pdb, hpa, strategy, probes, kind } = app;
   const replicas = isInt(app.replicas) && app.replicas >= 1 ? app.replicas : d.replicas;
@@ -800,6 +801,7 @@ export const stackSchema = (env: Environment) =>
     "environment, cluster, registry, image, cd, apps",
   ).check(
     z.superRefine((stack, ctx) => {
+      if (!isObj(stack)) return;
       const { cluster, registry, image, apps, cd } = stack;
       const push: Push = (path, input, message) => ctx.issues.push({ code: "custom", input, path, message });
       if (isObj(cd) && typeof cd.namespace === "string") {

@@ -85,6 +85,17 @@ export function parseIntOrPercent(v: unknown): ParsedIntOrPercent | undefined {
   return m ? { kind: "percent", value: Number(m[1]) } : undefined;
 }
 
+/**
+ * Why a value is not a valid budget or rollout bound: not an IntOrString, or a percentage above
+ * 100% (the API server rejects that for PodDisruptionBudgets and maxUnavailable); undefined if valid.
+ */
+export function intOrPercentProblem(v: unknown): string | undefined {
+  const p = parseIntOrPercent(v);
+  if (p === undefined) return 'not an integer >= 0 or a percentage such as "25%" (a quoted number like "3" is not one)';
+  if (p.kind === "percent" && p.value > 100) return `${p.value}% is above 100%`;
+  return undefined;
+}
+
 export function isZeroIntOrPercent(v: unknown): boolean {
   const p = parseIntOrPercent(v);
   return p !== undefined && p.value === 0;

@@ -1,6 +1,6 @@
 // Availability: replicas, PodDisruptionBudgets, rollout strategy and await timing.
 
-import { blocksEvictions, isZeroIntOrPercent, parseIntOrPercent } from "../../lib/contract";
+import { blocksEvictions, intOrPercentProblem, isZeroIntOrPercent, parseIntOrPercent } from "../../lib/contract";
 import type { PolicyResource, RolloutConfig, StackFinding } from "../lib/types";
 import {
     LongRunningKind,
@@ -171,8 +171,9 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         const maxUnavailable = at(pdb.props, "spec", "maxUnavailable");
         const minAvailable = at(pdb.props, "spec", "minAvailable");
         if (maxUnavailable !== undefined && maxUnavailable !== null) {
-            if (parseIntOrPercent(maxUnavailable) === undefined) {
-                report(`spec.maxUnavailable ${fmt(maxUnavailable)} is neither an integer nor a percentage`);
+            const invalid = intOrPercentProblem(maxUnavailable);
+            if (invalid !== undefined) {
+                report(`spec.maxUnavailable ${fmt(maxUnavailable)} is ${invalid}`);
             } else if (isZeroIntOrPercent(maxUnavailable)) {
                 report(`spec.maxUnavailable is ${fmt(maxUnavailable)}; it blocks every voluntary eviction (node drains, upgrades) and must be at least 1 (or above 0%)`);
             }
@@ -184,8 +185,9 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         }
         const counts = selected.map((w) => ({ w, pods: minPods(w) }));
         const parsed = parseIntOrPercent(minAvailable);
-        if (parsed === undefined) {
-            report(`spec.minAvailable ${fmt(minAvailable)} is neither an integer nor a percentage`);
+        const invalid = intOrPercentProblem(minAvailable);
+        if (parsed === undefined || invalid !== undefined) {
+            report(`spec.minAvailable ${fmt(minAvailable)} is ${invalid}`);
             continue;
         }
         if (counts.some((c) => c.pods === undefined)) {
