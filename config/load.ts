@@ -19,7 +19,11 @@ export class ConfigError extends Error {
  * already parsed (YAML in tests and the renderer) or as Pulumi hands them to the program (strings,
  * JSON for structured values). Keys of other namespaces (`gcp:project`) are ignored.
  */
-export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackName: string, secretKeys: readonly string[] = []): StackConfig {
+export function parseStackConfig(
+  raw: Readonly<Record<string, unknown>>,
+  stackName: string,
+  secretKeys: readonly string[] = [],
+): StackConfig {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   const refused = new Set<string>();
@@ -33,14 +37,18 @@ export function parseStackConfig(raw: Readonly<Record<string, unknown>>, stackNa
     if (secretKeys.includes(fullKey)) {
       refused.add(key);
       // Nothing under rollout: is secret material: it ends up in plain Kubernetes objects (env, ConfigMaps, labels).
-      problems.push(`${fullKey}: expected a plain value, not a secret: rollout renders this key into Kubernetes objects in plain text; keep secrets in a Kubernetes Secret or Secret Manager instead`);
+      problems.push(
+        `${fullKey}: expected a plain value, not a secret: rollout renders this key into Kubernetes objects in plain text; keep secrets in a Kubernetes Secret or Secret Manager instead`,
+      );
       continue;
     }
     values[key] = decode(value);
   }
   const env = values.environment ?? ((environments as readonly string[]).includes(stackName) ? stackName : undefined);
   if (env === undefined) {
-    problems.push(`${configNamespace}:environment: expected one of ${environments.join(", ")} (required because the stack name '${stackName}' is not one of them)`);
+    problems.push(
+      `${configNamespace}:environment: expected one of ${environments.join(", ")} (required because the stack name '${stackName}' is not one of them)`,
+    );
   } else {
     values.environment = env;
   }
@@ -94,7 +102,9 @@ function formatIssue(issue: core.$ZodIssue): string {
   const input = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.keys.map((k) => `${formatKeyPath([...issue.path, k])}: unknown key; check the spelling against the config reference in README.md`).join("\n  - ");
+      return issue.keys
+        .map((k) => `${formatKeyPath([...issue.path, k])}: unknown key; check the spelling against the config reference in README.md`)
+        .join("\n  - ");
     case "invalid_union": {
       // No branch matched: a branch whose shape matched (its problems lie deeper) says what is wrong
       // inside; otherwise the union's own message lists the forms.
@@ -131,9 +141,17 @@ export function expectation(issue: core.$ZodIssue): string {
     case "invalid_value":
       return `expected ${issue.values.length === 1 ? "" : "one of "}${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
     case "too_small":
-      return issue.origin === "array" ? `expected at least ${issue.minimum} item(s)` : issue.origin === "string" ? `expected at least ${issue.minimum} character(s)` : `expected a value >= ${issue.minimum}`;
+      return issue.origin === "array"
+        ? `expected at least ${issue.minimum} item(s)`
+        : issue.origin === "string"
+          ? `expected at least ${issue.minimum} character(s)`
+          : `expected a value >= ${issue.minimum}`;
     case "too_big":
-      return issue.origin === "array" ? `expected at most ${issue.maximum} item(s)` : issue.origin === "string" ? `expected at most ${issue.maximum} character(s)` : `expected a value <= ${issue.maximum}`;
+      return issue.origin === "array"
+        ? `expected at most ${issue.maximum} item(s)`
+        : issue.origin === "string"
+          ? `expected at most ${issue.maximum} character(s)`
+          : `expected a value <= ${issue.maximum}`;
     case "invalid_format":
       return "expected a value in the format the config reference in README.md gives for this key";
     case "invalid_union":

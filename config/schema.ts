@@ -38,10 +38,12 @@ const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `expected one of ${values.map((v) => `'${v}'`).join(", ")}` });
 const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { error: `expected a list of ${what}` });
 /** A YAML mapping with exactly the given keys (unknown keys are reported by load.ts). */
-const mapping = <T extends z.core.$ZodLooseShape>(shape: T, what: string) => z.strictObject(shape, { error: `expected a mapping (${what})` });
+const mapping = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
+  z.strictObject(shape, { error: `expected a mapping (${what})` });
 
 const dnsLabel = text("a DNS label").regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
-  error: "expected a DNS label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 40 characters",
+  error:
+    "expected a DNS label: lower-case letters, digits and '-', starting with a letter and ending with a letter or digit, at most 40 characters",
 });
 
 const positiveInt = (min: number, max = 1_000_000) =>
@@ -51,13 +53,14 @@ const positiveInt = (min: number, max = 1_000_000) =>
     .max(max, { error: `expected an integer <= ${max}` });
 
 /** An absolute count or a percentage ("25%"), as Kubernetes accepts for surge and budgets. */
-export const intOrPercent = z.custom<IntOrPercent>(
-  (v) => intOrPercentProblem(v) === undefined,
-  { error: 'expected an integer >= 0 or a percentage from "0%" to "100%" such as "25%" (a quoted number like "3" is not one)' },
-);
+export const intOrPercent = z.custom<IntOrPercent>((v) => intOrPercentProblem(v) === undefined, {
+  error: 'expected an integer >= 0 or a percentage from "0%" to "100%" such as "25%" (a quoted number like "3" is not one)',
+});
 
 const quantity = text("a Kubernetes quantity").check(
-  z.refine((q) => (parseQuantity(q) ?? -1) >= 0, { error: 'expected a non-negative Kubernetes quantity such as "100m", "0.5", "128Mi" or "1Gi"' }),
+  z.refine((q) => (parseQuantity(q) ?? -1) >= 0, {
+    error: 'expected a non-negative Kubernetes quantity such as "100m", "0.5", "128Mi" or "1Gi"',
+  }),
 );
 
 /** A container image pinned by digest: `[registry/]path[:tag]@sha256:<64 hex>`. Mutable tags are never deployed. */
@@ -76,12 +79,15 @@ export const digestRef = text("an image reference pinned by digest").check(
 
 const gitSha = text("a git commit SHA").regex(/^[0-9a-f]{7,40}$/, { error: "expected a git commit SHA (7 to 40 lower-case hex digits)" });
 
-const execCommand = list(nonEmpty("a non-empty string"), "strings (exec form)").min(1, { error: "expected a non-empty list of strings (exec form)" });
+const execCommand = list(nonEmpty("a non-empty string"), "strings (exec form)").min(1, {
+  error: "expected a non-empty list of strings (exec form)",
+});
 
 const absolutePath = text("an absolute path").startsWith("/", { error: "expected an absolute path starting with '/'" });
 
 /** A string-to-string map whose keys are checked by the app's cross-field rules (so each bad key gets its own path). */
-const stringMap = (what: string) => z.record(z.string(), text("a string value (quote numbers and booleans in YAML)"), { error: `expected a mapping of ${what}` });
+const stringMap = (what: string) =>
+  z.record(z.string(), text("a string value (quote numbers and booleans in YAML)"), { error: `expected a mapping of ${what}` });
 
 // ---- cluster -------------------------------------------------------------------------------
 
@@ -117,11 +123,22 @@ const gkeClusterSchema = (env: Environment) =>
       z.superRefine((c, ctx) => {
         if (!isObj(c)) return;
         if (c.mode === "autopilot" && c.nodePool !== undefined) {
-          ctx.issues.push({ code: "custom", path: ["nodePool"], input: c.nodePool, message: "expected no nodePool with mode 'autopilot' (Autopilot manages the nodes and would ignore it); set mode: standard to use it" });
+          ctx.issues.push({
+            code: "custom",
+            path: ["nodePool"],
+            input: c.nodePool,
+            message:
+              "expected no nodePool with mode 'autopilot' (Autopilot manages the nodes and would ignore it); set mode: standard to use it",
+          });
         }
         const pool = c.nodePool;
         if (pool && Number.isInteger(pool.minNodes) && Number.isInteger(pool.maxNodes) && pool.minNodes > pool.maxNodes) {
-          ctx.issues.push({ code: "custom", path: ["nodePool", "minNodes"], input: pool.minNodes, message: `expected an integer <= nodePool.maxNodes (${pool.maxNodes}): GKE rejects an autoscaler whose minimum is above its maximum` });
+          ctx.issues.push({
+            code: "custom",
+            path: ["nodePool", "minNodes"],
+            input: pool.minNodes,
+            message: `expected an integer <= nodePool.maxNodes (${pool.maxNodes}): GKE rejects an autoscaler whose minimum is above its maximum`,
+          });
         }
       }, always()),
     )
@@ -145,7 +162,9 @@ const registrySchema = (env: Environment) =>
     {
       repository: dnsLabel.default(commonDefaults.registryRepository),
       location: text("an Artifact Registry location")
-        .regex(/^[a-z]+(-[a-z]+[0-9]+)?$/, { error: "expected an Artifact Registry location: a region such as 'europe-west1' or a multi-region such as 'europe'" })
+        .regex(/^[a-z]+(-[a-z]+[0-9]+)?$/, {
+          error: "expected an Artifact Registry location: a region such as 'europe-west1' or a multi-region such as 'europe'",
+        })
         .optional(),
       immutableTags: bool.default(defaultsByEnvironment[env].immutableTags),
       keepVersions: positiveInt(1, 1000).default(commonDefaults.keepVersions),
@@ -172,7 +191,9 @@ const imageSchema = z.discriminatedUnion(
       {
         source: z.literal("promote"),
         /** `org/project/stack` whose `image` output is promoted, e.g. `acme/rollout/staging`. */
-        fromStack: text("a stack name").regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, { error: "expected a fully qualified stack name 'org/project/stack'" }),
+        fromStack: text("a stack name").regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, {
+          error: "expected a fully qualified stack name 'org/project/stack'",
+        }),
       },
       "source, fromStack",
     ),
@@ -188,7 +209,9 @@ const cdSchema = mapping(
     namespace: dnsLabel.default(commonDefaults.cdNamespace),
     serviceAccount: dnsLabel.default(commonDefaults.cdServiceAccount),
     /** GitHub repository `owner/name` trusted through Workload Identity Federation (GKE stacks). */
-    githubRepository: text("a GitHub repository").regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected a GitHub repository 'owner/name'" }).optional(),
+    githubRepository: text("a GitHub repository")
+      .regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected a GitHub repository 'owner/name'" })
+      .optional(),
   },
   "namespace, serviceAccount, githubRepository",
 );
@@ -293,7 +316,12 @@ const gatesSchema = mapping(
         url: text("an http(s) URL").check(
           z.superRefine((url, ctx) => {
             const problem = httpUrlProblem(url);
-            if (problem) ctx.issues.push({ code: "custom", input: url, message: `expected an http(s) URL of the Prometheus API, e.g. http://prometheus.monitoring:9090 (${problem})` });
+            if (problem)
+              ctx.issues.push({
+                code: "custom",
+                input: url,
+                message: `expected an http(s) URL of the Prometheus API, e.g. http://prometheus.monitoring:9090 (${problem})`,
+              });
           }),
         ),
         query: nonEmpty("a PromQL query"),
@@ -358,13 +386,18 @@ const abTestSchema = mapping(
     match: mapping(
       {
         header: mapping(
-          { name: text("an HTTP header name").regex(/^[A-Za-z0-9-]+$/, { error: "expected an HTTP header name: letters, digits and '-'" }), value: nonEmpty("a header value") },
+          {
+            name: text("an HTTP header name").regex(/^[A-Za-z0-9-]+$/, { error: "expected an HTTP header name: letters, digits and '-'" }),
+            value: nonEmpty("a header value"),
+          },
           "name, value",
         ).optional(),
         cookie: mapping(
           {
             name: text("a cookie name").regex(/^[A-Za-z0-9_-]+$/, { error: "expected a cookie name: letters, digits, '_' and '-'" }),
-            value: text("a cookie value").regex(/^[A-Za-z0-9_.-]+$/, { error: "expected a cookie value: letters, digits, '_', '.' and '-'" }),
+            value: text("a cookie value").regex(/^[A-Za-z0-9_.-]+$/, {
+              error: "expected a cookie value: letters, digits, '_', '.' and '-'",
+            }),
           },
           "name, value",
         ).optional(),
@@ -417,7 +450,10 @@ const daemonSetSchema = mapping(
   "updateStrategy, maxUnavailable, maxSurge",
 );
 
-const budgetSchema = mapping({ minAvailable: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() }, "exactly one of minAvailable, maxUnavailable");
+const budgetSchema = mapping(
+  { minAvailable: intOrPercent.optional(), maxUnavailable: intOrPercent.optional() },
+  "exactly one of minAvailable, maxUnavailable",
+);
 
 const appObjectSchema = (env: Environment) => {
   const d = defaultsByEnvironment[env];
@@ -473,7 +509,9 @@ const appObjectSchema = (env: Environment) => {
       progressDeadlineSeconds: positiveInt(10, 3600).optional(),
       revisionHistoryLimit: positiveInt(0, 100).default(commonDefaults.revisionHistoryLimit),
       /** Resolved: `false` (no budget) or exactly one of the two fields. */
-      pdb: z.union([z.literal(false), budgetSchema], { error: "expected false or a mapping with exactly one of minAvailable, maxUnavailable" }).optional(),
+      pdb: z
+        .union([z.literal(false), budgetSchema], { error: "expected false or a mapping with exactly one of minAvailable, maxUnavailable" })
+        .optional(),
       hpa: mapping(
         {
           minReplicas: positiveInt(1, 1000),
@@ -525,7 +563,12 @@ export const reserved = {
 
 export const appSchema = (env: Environment) =>
   appObjectSchema(env)
-    .check(z.superRefine((app, ctx) => checkApp(app, env, (path, input, message) => ctx.issues.push({ code: "custom", input, path, message })), always()))
+    .check(
+      z.superRefine(
+        (app, ctx) => checkApp(app, env, (path, input, message) => ctx.issues.push({ code: "custom", input, path, message })),
+        always(),
+      ),
+    )
     .transform((app): AppConfig => resolveApp(app, env));
 
 /** Applies the defaults that depend on other fields, once, so nothing downstream re-reads the defaults table. */
@@ -546,7 +589,14 @@ function resolveApp(app: RawApp, env: Environment): AppConfig {
   }
   if (app.kind === "DaemonSet") {
     const s = daemonSet ?? daemonSetSchema.parse({});
-    return { ...resolved, daemonSet: { updateStrategy: s.updateStrategy, maxUnavailable: s.maxUnavailable ?? (isZeroIntOrPercent(s.maxSurge ?? 0) ? 1 : 0), maxSurge: s.maxSurge ?? 0 } };
+    return {
+      ...resolved,
+      daemonSet: {
+        updateStrategy: s.updateStrategy,
+        maxUnavailable: s.maxUnavailable ?? (isZeroIntOrPercent(s.maxSurge ?? 0) ? 1 : 0),
+        maxSurge: s.maxSurge ?? 0,
+      },
+    };
   }
   return resolved;
 }
@@ -589,13 +639,26 @@ function checkApp(app: RawApp, env: Environment, push: Push): void {
   checkKeys(app, push);
   checkFieldsOfKind(app, push);
 
-  if (isObj(lifecycle) && isInt(lifecycle.terminationGracePeriodSeconds) && isInt(lifecycle.drainSeconds) && lifecycle.terminationGracePeriodSeconds <= lifecycle.drainSeconds) {
-    push(["lifecycle", "terminationGracePeriodSeconds"], lifecycle.terminationGracePeriodSeconds, `expected an integer > lifecycle.drainSeconds (${lifecycle.drainSeconds}), or SIGKILL arrives before the drain ends`);
+  if (
+    isObj(lifecycle) &&
+    isInt(lifecycle.terminationGracePeriodSeconds) &&
+    isInt(lifecycle.drainSeconds) &&
+    lifecycle.terminationGracePeriodSeconds <= lifecycle.drainSeconds
+  ) {
+    push(
+      ["lifecycle", "terminationGracePeriodSeconds"],
+      lifecycle.terminationGracePeriodSeconds,
+      `expected an integer > lifecycle.drainSeconds (${lifecycle.drainSeconds}), or SIGKILL arrives before the drain ends`,
+    );
   }
   for (const probe of ["liveness", "startup"] as const) {
     const p = isObj(probes) ? probes[probe] : undefined;
     if (isObj(p) && isInt(p.successThreshold) && p.successThreshold !== 1) {
-      push(["probes", probe, "successThreshold"], p.successThreshold, "expected 1 (Kubernetes requires it for liveness and startup probes)");
+      push(
+        ["probes", probe, "successThreshold"],
+        p.successThreshold,
+        "expected 1 (Kubernetes requires it for liveness and startup probes)",
+      );
     }
   }
   if (isObj(pdb)) {
@@ -606,7 +669,11 @@ function checkApp(app: RawApp, env: Environment, push: Push): void {
     else {
       const key = pdb.minAvailable !== undefined ? "minAvailable" : "maxUnavailable";
       if (parseIntOrPercent(pdb[key]) !== undefined && blocksEvictions(pdb, pods)) {
-        push(["pdb", key], pdb[key], `expected a budget that still allows one voluntary eviction with ${pods} replica(s); this one blocks node drains forever`);
+        push(
+          ["pdb", key],
+          pdb[key],
+          `expected a budget that still allows one voluntary eviction with ${pods} replica(s); this one blocks node drains forever`,
+        );
       }
     }
   }
@@ -615,19 +682,31 @@ function checkApp(app: RawApp, env: Environment, push: Push): void {
   }
   if (isObj(strategy)) checkStrategy(strategy as StrategyConfig, replicas, push);
   if (isObj(strategy) && strategy.type === "rolling" && isZero(strategy.maxSurge) && isZero(strategy.maxUnavailable)) {
-    push(["strategy", "maxUnavailable"], strategy.maxUnavailable, "expected maxSurge or maxUnavailable to be above 0 (with both 0 the rollout can never progress)");
+    push(
+      ["strategy", "maxUnavailable"],
+      strategy.maxUnavailable,
+      "expected maxSurge or maxUnavailable to be above 0 (with both 0 the rollout can never progress)",
+    );
   }
   const shell = shellFormProblem(strings(app.command), strings(app.args));
   if (shell) push([shell.field], shell.field === "command" ? app.command : app.args, shell.message);
   if (isObj(hpa) && isObj(strategy) && typeof strategy.type === "string" && !["recreate", "rolling"].includes(strategy.type)) {
-    push(["hpa"], hpa, `expected no hpa with strategy ${strategy.type}: the strategy sets the replicas of each track, an HPA would fight it`);
+    push(
+      ["hpa"],
+      hpa,
+      `expected no hpa with strategy ${strategy.type}: the strategy sets the replicas of each track, an HPA would fight it`,
+    );
   }
   if (kind === "DaemonSet" && hpa) push(["hpa"], hpa, "expected no hpa for a DaemonSet (it runs one pod per node)");
 
   // What the API server would reject at apply time.
   const deadline = isInt(app.progressDeadlineSeconds) ? app.progressDeadlineSeconds : d.progressDeadlineSeconds;
   if ((kind ?? "Deployment") === "Deployment" && isInt(app.minReadySeconds) && app.minReadySeconds >= deadline) {
-    push(["minReadySeconds"], app.minReadySeconds, `expected an integer < progressDeadlineSeconds (${deadline}${app.progressDeadlineSeconds === undefined ? `, the ${env} default` : ""}): the API server rejects a Deployment whose pods could never count as progressing in time`);
+    push(
+      ["minReadySeconds"],
+      app.minReadySeconds,
+      `expected an integer < progressDeadlineSeconds (${deadline}${app.progressDeadlineSeconds === undefined ? `, the ${env} default` : ""}): the API server rejects a Deployment whose pods could never count as progressing in time`,
+    );
   }
   checkResources(app.resources, push);
   checkPodNames(app, push);
@@ -637,9 +716,20 @@ function checkApp(app: RawApp, env: Environment, push: Push): void {
 function checkKeys(app: RawApp, push: Push): void {
   if (isObj(app.env)) {
     for (const name of Object.keys(app.env)) {
-      if (!isEnvVarName(name)) push(["env", name], name, "expected an environment variable name: letters, digits and '_', not starting with a digit");
-      else if ((reserved.envVars as readonly string[]).includes(name)) push(["env", name], app.env[name], `expected no ${name}: the program sets it from port (${String(app.port ?? commonDefaults.port)}) and would override this value`);
-      else if (isObj(app.config) && name in app.config) push(["env", name], app.env[name], `expected a name that is not also a config key: env ${name} would silently override config.${name}`);
+      if (!isEnvVarName(name))
+        push(["env", name], name, "expected an environment variable name: letters, digits and '_', not starting with a digit");
+      else if ((reserved.envVars as readonly string[]).includes(name))
+        push(
+          ["env", name],
+          app.env[name],
+          `expected no ${name}: the program sets it from port (${String(app.port ?? commonDefaults.port)}) and would override this value`,
+        );
+      else if (isObj(app.config) && name in app.config)
+        push(
+          ["env", name],
+          app.env[name],
+          `expected a name that is not also a config key: env ${name} would silently override config.${name}`,
+        );
     }
   }
   if (isObj(app.podAnnotations)) {
@@ -650,13 +740,15 @@ function checkKeys(app: RawApp, push: Push): void {
   }
   if (isObj(app.config)) {
     for (const key of Object.keys(app.config)) {
-      if (!/^[-._a-zA-Z0-9]{1,253}$/.test(key)) push(["config", key], key, "expected a ConfigMap key: 1 to 253 letters, digits, '-', '_' and '.'");
+      if (!/^[-._a-zA-Z0-9]{1,253}$/.test(key))
+        push(["config", key], key, "expected a ConfigMap key: 1 to 253 letters, digits, '-', '_' and '.'");
     }
   }
   if (Array.isArray(app.readinessGates)) {
     app.readinessGates.forEach((gate, i) => {
       const problem = typeof gate === "string" ? qualifiedNameProblem(gate) : undefined;
-      if (problem) push(["readinessGates", i], gate, `expected a condition type in label-key form, e.g. 'example.com/feature-1' (${problem})`);
+      if (problem)
+        push(["readinessGates", i], gate, `expected a condition type in label-key form, e.g. 'example.com/feature-1' (${problem})`);
     });
   }
 }
@@ -664,33 +756,69 @@ function checkKeys(app: RawApp, push: Push): void {
 /** Fields the chosen kind would ignore are errors: a setting that does nothing is a misunderstanding. */
 function checkFieldsOfKind(app: RawApp, push: Push): void {
   const kind = app.kind ?? "Deployment";
-  if (kind !== "Deployment" && app.strategy) push(["strategy"], app.strategy, `expected no strategy for a ${kind}; use ${kind === "StatefulSet" ? "statefulSet" : "daemonSet"}.updateStrategy`);
-  if (kind !== "StatefulSet" && app.statefulSet) push(["statefulSet"], app.statefulSet, `expected statefulSet only with kind StatefulSet, got kind ${kind}`);
-  if (kind !== "DaemonSet" && app.daemonSet) push(["daemonSet"], app.daemonSet, `expected daemonSet only with kind DaemonSet, got kind ${kind}`);
+  if (kind !== "Deployment" && app.strategy)
+    push(
+      ["strategy"],
+      app.strategy,
+      `expected no strategy for a ${kind}; use ${kind === "StatefulSet" ? "statefulSet" : "daemonSet"}.updateStrategy`,
+    );
+  if (kind !== "StatefulSet" && app.statefulSet)
+    push(["statefulSet"], app.statefulSet, `expected statefulSet only with kind StatefulSet, got kind ${kind}`);
+  if (kind !== "DaemonSet" && app.daemonSet)
+    push(["daemonSet"], app.daemonSet, `expected daemonSet only with kind DaemonSet, got kind ${kind}`);
   if (kind === "DaemonSet") {
-    if (app.replicas !== undefined) push(["replicas"], app.replicas, "expected no replicas for a DaemonSet: it runs one pod on every eligible node, so this would be ignored");
-    if (app.pdb !== undefined && app.pdb !== false) push(["pdb"], app.pdb, "expected no pdb for a DaemonSet: the program renders none (node drains skip DaemonSet pods), so it would be ignored");
+    if (app.replicas !== undefined)
+      push(
+        ["replicas"],
+        app.replicas,
+        "expected no replicas for a DaemonSet: it runs one pod on every eligible node, so this would be ignored",
+      );
+    if (app.pdb !== undefined && app.pdb !== false)
+      push(
+        ["pdb"],
+        app.pdb,
+        "expected no pdb for a DaemonSet: the program renders none (node drains skip DaemonSet pods), so it would be ignored",
+      );
   }
   if (kind !== "Deployment" && app.progressDeadlineSeconds !== undefined) {
-    push(["progressDeadlineSeconds"], app.progressDeadlineSeconds, `expected no progressDeadlineSeconds for a ${kind}: only Deployments have it, so it would be ignored`);
+    push(
+      ["progressDeadlineSeconds"],
+      app.progressDeadlineSeconds,
+      `expected no progressDeadlineSeconds for a ${kind}: only Deployments have it, so it would be ignored`,
+    );
   }
   const s = app.statefulSet;
   if (kind === "StatefulSet" && isObj(s)) {
     const replicas = isInt(app.replicas) ? app.replicas : undefined;
-    if (s.updateStrategy === "OnDelete" && s.partition !== undefined) push(["statefulSet", "partition"], s.partition, "expected no partition with updateStrategy OnDelete: partition only applies to RollingUpdate, so it would be ignored");
-    if (isInt(s.partition) && replicas !== undefined && s.partition > replicas) push(["statefulSet", "partition"], s.partition, `expected an integer <= replicas (${replicas})`);
+    if (s.updateStrategy === "OnDelete" && s.partition !== undefined)
+      push(
+        ["statefulSet", "partition"],
+        s.partition,
+        "expected no partition with updateStrategy OnDelete: partition only applies to RollingUpdate, so it would be ignored",
+      );
+    if (isInt(s.partition) && replicas !== undefined && s.partition > replicas)
+      push(["statefulSet", "partition"], s.partition, `expected an integer <= replicas (${replicas})`);
   }
   const ds = app.daemonSet;
   if (kind === "DaemonSet" && isObj(ds)) {
     if (ds.updateStrategy === "OnDelete") {
       for (const key of ["maxUnavailable", "maxSurge"] as const) {
-        if (ds[key] !== undefined) push(["daemonSet", key], ds[key], `expected no ${key} with updateStrategy OnDelete: it only applies to RollingUpdate, so it would be ignored`);
+        if (ds[key] !== undefined)
+          push(
+            ["daemonSet", key],
+            ds[key],
+            `expected no ${key} with updateStrategy OnDelete: it only applies to RollingUpdate, so it would be ignored`,
+          );
       }
     } else if (ds.maxSurge !== undefined || ds.maxUnavailable !== undefined) {
       const surge = ds.maxSurge ?? 0;
       const unavailable = ds.maxUnavailable ?? (isZero(surge) ? 1 : 0);
       if (parseIntOrPercent(surge) !== undefined && parseIntOrPercent(unavailable) !== undefined && isZero(surge) === isZero(unavailable)) {
-        push(["daemonSet", "maxSurge"], ds.maxSurge ?? 0, "expected exactly one of daemonSet.maxSurge and daemonSet.maxUnavailable to be above 0 (the API server rejects both, and both 0 never progresses)");
+        push(
+          ["daemonSet", "maxSurge"],
+          ds.maxSurge ?? 0,
+          "expected exactly one of daemonSet.maxSurge and daemonSet.maxUnavailable to be above 0 (the API server rejects both, and both 0 never progresses)",
+        );
       }
     }
   }
@@ -705,7 +833,11 @@ function checkResources(resources: unknown, push: Push): void {
     const req = typeof requests[r] === "string" ? parseQuantity(requests[r] as string) : undefined;
     const lim = typeof limits[r] === "string" ? parseQuantity(limits[r] as string) : undefined;
     if (req !== undefined && lim !== undefined && req > lim) {
-      push(["resources", "requests", r], requests[r], `expected at most resources.limits.${r} (${String(limits[r])}): the API server rejects a request above its limit`);
+      push(
+        ["resources", "requests", r],
+        requests[r],
+        `expected at most resources.limits.${r} (${String(limits[r])}): the API server rejects a request above its limit`,
+      );
     }
   }
 }
@@ -716,8 +848,14 @@ function checkPodNames(app: RawApp, push: Push): void {
     const seen = new Map<string, number>();
     app.initContainers.forEach((c, i) => {
       if (!isObj(c) || typeof c.name !== "string") return;
-      if (c.name === reserved.containerName) push(["initContainers", i, "name"], c.name, `expected a name other than '${reserved.containerName}' (the app's container has it; container names must be unique in a pod)`);
-      else if (seen.has(c.name)) push(["initContainers", i, "name"], c.name, `expected a unique container name (initContainers[${seen.get(c.name)}] has it too)`);
+      if (c.name === reserved.containerName)
+        push(
+          ["initContainers", i, "name"],
+          c.name,
+          `expected a name other than '${reserved.containerName}' (the app's container has it; container names must be unique in a pod)`,
+        );
+      else if (seen.has(c.name))
+        push(["initContainers", i, "name"], c.name, `expected a unique container name (initContainers[${seen.get(c.name)}] has it too)`);
       seen.set(c.name, i);
     });
   }
@@ -729,14 +867,26 @@ function checkPodNames(app: RawApp, push: Push): void {
     if (!isObj(v)) return;
     const at = (...p: Path) => ["statefulSet", "volumeClaimTemplates", i, ...p];
     if (typeof v.name === "string") {
-      if (v.name === reserved.tmpVolume) push(at("name"), v.name, `expected a name other than '${reserved.tmpVolume}': the program's own /tmp volume has it, and a claim would replace it`);
-      else if (names.has(v.name)) push(at("name"), v.name, `expected a unique claim name (volumeClaimTemplates[${names.get(v.name)}] has it too)`);
+      if (v.name === reserved.tmpVolume)
+        push(
+          at("name"),
+          v.name,
+          `expected a name other than '${reserved.tmpVolume}': the program's own /tmp volume has it, and a claim would replace it`,
+        );
+      else if (names.has(v.name))
+        push(at("name"), v.name, `expected a unique claim name (volumeClaimTemplates[${names.get(v.name)}] has it too)`);
       names.set(v.name, i);
     }
     if (typeof v.mountPath === "string") {
       const p = v.mountPath.replace(/\/+$/, "") || "/";
-      if (readOnlyRoot && p === reserved.tmpMountPath) push(at("mountPath"), v.mountPath, `expected a path other than ${reserved.tmpMountPath}: the program mounts a writable emptyDir there (security.readOnlyRootFilesystem)`);
-      else if (paths.has(p)) push(at("mountPath"), v.mountPath, `expected a unique mount path (volumeClaimTemplates[${paths.get(p)}] mounts there too)`);
+      if (readOnlyRoot && p === reserved.tmpMountPath)
+        push(
+          at("mountPath"),
+          v.mountPath,
+          `expected a path other than ${reserved.tmpMountPath}: the program mounts a writable emptyDir there (security.readOnlyRootFilesystem)`,
+        );
+      else if (paths.has(p))
+        push(at("mountPath"), v.mountPath, `expected a unique mount path (volumeClaimTemplates[${paths.get(p)}] mounts there too)`);
       paths.set(p, i);
     }
   });
@@ -749,10 +899,18 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: Push): 
     case "blueGreen": {
       const slots: Record<string, unknown> = isObj(strategy.slots) ? strategy.slots : {};
       const fresh = (["blue", "green"] as const).filter((s) => !(isObj(slots[s]) && slots[s].image));
-      if (fresh.length > 1) push(at("slots"), strategy.slots, "expected at most one slot without an image (that slot runs the stack image); pin the other slot to the digest it runs now");
-      if (strategy.autoPromote === true && strategy.live) push(at("live"), strategy.live, "expected no live slot with autoPromote: live becomes the slot running the new version");
-      if (strategy.autoPromote === true && fresh.length === 0) push(at("autoPromote"), true, "expected one slot without an image (the new version) to promote to");
-      if (strategy.autoPromote !== true && !strategy.live) push(at("live"), undefined, "expected 'blue' or 'green': the slot the live Service selects");
+      if (fresh.length > 1)
+        push(
+          at("slots"),
+          strategy.slots,
+          "expected at most one slot without an image (that slot runs the stack image); pin the other slot to the digest it runs now",
+        );
+      if (strategy.autoPromote === true && strategy.live)
+        push(at("live"), strategy.live, "expected no live slot with autoPromote: live becomes the slot running the new version");
+      if (strategy.autoPromote === true && fresh.length === 0)
+        push(at("autoPromote"), true, "expected one slot without an image (the new version) to promote to");
+      if (strategy.autoPromote !== true && !strategy.live)
+        push(at("live"), undefined, "expected 'blue' or 'green': the slot the live Service selects");
       break;
     }
     case "canary": {
@@ -762,23 +920,29 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: Push): 
         steps.forEach((w, i) => {
           if (i > 0 && w <= steps[i - 1]) push(at("steps", i), w, `expected weights increasing within a rollout (after ${steps[i - 1]})`);
         });
-        if (steps.length > 0 && strategy.promote !== true && weight !== undefined && weight > 0 && !steps.includes(weight)) push(at("weight"), weight, `expected one of the planned steps ${steps.join(", ")}`);
+        if (steps.length > 0 && strategy.promote !== true && weight !== undefined && weight > 0 && !steps.includes(weight))
+          push(at("weight"), weight, `expected one of the planned steps ${steps.join(", ")}`);
       }
-      if (strategy.traffic === "gateway" && !strategy.gateway) push(at("gateway"), undefined, "expected a gateway {name, namespace} for traffic 'gateway'");
-      if (strategy.traffic === "replicas" && strategy.gateway) push(at("gateway"), strategy.gateway, "expected no gateway with traffic 'replicas' (set traffic: gateway to route by weight)");
+      if (strategy.traffic === "gateway" && !strategy.gateway)
+        push(at("gateway"), undefined, "expected a gateway {name, namespace} for traffic 'gateway'");
+      if (strategy.traffic === "replicas" && strategy.gateway)
+        push(at("gateway"), strategy.gateway, "expected no gateway with traffic 'replicas' (set traffic: gateway to route by weight)");
       if (weight !== undefined && strategy.traffic === "replicas" && strategy.promote !== true && weight > 50) {
         push(at("weight"), weight, "expected at most 50 with traffic 'replicas': canary replicas may not exceed stable's; promote instead");
       } else if (weight !== undefined && strategy.traffic === "replicas" && weight > 0 && replicas < 2) {
         push(at("weight"), weight, `expected at least 2 replicas to split by pod count, got ${replicas}`);
       }
-      if (weight !== undefined && strategy.promote === true && weight !== 100 && weight !== 0) push(at("promote"), true, `expected weight 100 (or 0) when promoting, got ${weight}`);
+      if (weight !== undefined && strategy.promote === true && weight !== 100 && weight !== 0)
+        push(at("promote"), true, `expected weight 100 (or 0) when promoting, got ${weight}`);
       break;
     }
     case "abTest": {
       const m = isObj(strategy.match) ? strategy.match : {};
-      if ((m.header === undefined) === (m.cookie === undefined)) push(at("match"), strategy.match, "expected exactly one of header or cookie");
+      if ((m.header === undefined) === (m.cookie === undefined))
+        push(at("match"), strategy.match, "expected exactly one of header or cookie");
       const pinned = (v: unknown) => isObj(v) && v.image !== undefined;
-      if (!pinned(strategy.a) && !pinned(strategy.b)) push(at("a", "image"), undefined, "expected A or B pinned to a digest (the other runs the stack image)");
+      if (!pinned(strategy.a) && !pinned(strategy.b))
+        push(at("a", "image"), undefined, "expected A or B pinned to a digest (the other runs the stack image)");
       break;
     }
     default:
@@ -806,21 +970,34 @@ export const stackSchema = (env: Environment) =>
       const push: Push = (path, input, message) => ctx.issues.push({ code: "custom", input, path, message });
       if (isObj(cd) && typeof cd.namespace === "string") {
         const reservedProblem = reservedNamespaceProblem(cd.namespace);
-        if (reservedProblem) push(["cd", "namespace"], cd.namespace, `expected a namespace of its own for the CD identity: ${reservedProblem}`);
+        if (reservedProblem)
+          push(["cd", "namespace"], cd.namespace, `expected a namespace of its own for the CD identity: ${reservedProblem}`);
         if (Array.isArray(apps)) {
           apps.forEach((app, i) => {
             if (isObj(app) && typeof app.name === "string" && `${env}-${app.name}` === cd.namespace) {
-              push(["cd", "namespace"], cd.namespace, `expected a namespace other than apps[${i}]'s ('${env}-${app.name}'): the CD namespace and an app namespace would be one object owned twice`);
+              push(
+                ["cd", "namespace"],
+                cd.namespace,
+                `expected a namespace other than apps[${i}]'s ('${env}-${app.name}'): the CD namespace and an app namespace would be one object owned twice`,
+              );
             }
           });
         }
       }
       if (!isObj(cluster) || !isObj(image) || !Array.isArray(apps)) return;
-      if (env === "production" && cluster.provider !== "gke") push(["cluster", "provider"], cluster.provider, "expected 'gke' in production");
-      if (cluster.provider === "gke" && !registry) push(["registry"], undefined, "expected a registry block for a GKE stack (the Artifact Registry repository images are pushed to)");
+      if (env === "production" && cluster.provider !== "gke")
+        push(["cluster", "provider"], cluster.provider, "expected 'gke' in production");
+      if (cluster.provider === "gke" && !registry)
+        push(["registry"], undefined, "expected a registry block for a GKE stack (the Artifact Registry repository images are pushed to)");
       if (cluster.provider !== "gke" && registry) push(["registry"], registry, "expected no registry unless cluster.provider is 'gke'");
-      if (cluster.provider !== "gke" && image.source === "build") push(["image", "source"], image.source, "expected 'prebuilt' or 'promote' without a GKE registry to push to");
-      if (env === "production" && image.source === "build") push(["image", "source"], image.source, "expected 'promote' in production: production runs the exact digest staging ran, it never rebuilds");
+      if (cluster.provider !== "gke" && image.source === "build")
+        push(["image", "source"], image.source, "expected 'prebuilt' or 'promote' without a GKE registry to push to");
+      if (env === "production" && image.source === "build")
+        push(
+          ["image", "source"],
+          image.source,
+          "expected 'promote' in production: production runs the exact digest staging ran, it never rebuilds",
+        );
       const seen = new Map<string, number>();
       apps.forEach((app, i) => {
         if (!isObj(app) || typeof app.name !== "string") return;

@@ -21,10 +21,16 @@ export function parseStackFile(text: string, file: string): Record<string, unkno
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError([`${file}: expected a YAML mapping with a 'config' key, got ${Array.isArray(value) ? "a list" : JSON.stringify(value)}`]);
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new ConfigError([
+      `${file}: expected a YAML mapping with a 'config' key, got ${Array.isArray(value) ? "a list" : JSON.stringify(value)}`,
+    ]);
   const config = (value as Record<string, unknown>).config;
   if (config === undefined || config === null) return {};
-  if (typeof config !== "object" || Array.isArray(config)) throw new ConfigError([`${file}: expected 'config' to be a mapping of keys such as 'rollout:apps', got ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`]);
+  if (typeof config !== "object" || Array.isArray(config))
+    throw new ConfigError([
+      `${file}: expected 'config' to be a mapping of keys such as 'rollout:apps', got ${Array.isArray(config) ? "a list" : JSON.stringify(config)}`,
+    ]);
   return config as Record<string, unknown>;
 }
 

@@ -56,9 +56,11 @@ export function qualifiedNameProblem(key: string): string | undefined {
   const slash = key.indexOf("/");
   const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
   const name = slash >= 0 ? key.slice(slash + 1) : key;
-  if (prefix !== undefined && !isDnsSubdomain(prefix)) return `the prefix '${prefix}' before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters)`;
+  if (prefix !== undefined && !isDnsSubdomain(prefix))
+    return `the prefix '${prefix}' before '/' must be a DNS subdomain (lower-case letters, digits, '-' and '.', at most 253 characters)`;
   if (name.length === 0 || name.length > 63) return `the name after the prefix must be 1 to 63 characters, got ${name.length}`;
-  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name)) return "the name must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
+  if (!/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/.test(name))
+    return "the name must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit";
   return undefined;
 }
 
@@ -140,8 +142,13 @@ function basename(arg: string): string {
 }
 
 /** The argv a container starts: `command` + `args`, or `args` alone (they then replace the image's CMD). */
-export function effectiveArgv(command: readonly string[] | undefined, args: readonly string[] | undefined): { argv: string[]; field: "command" | "args" } {
-  return command && command.length > 0 ? { argv: [...command, ...(args ?? [])], field: "command" } : { argv: [...(args ?? [])], field: "args" };
+export function effectiveArgv(
+  command: readonly string[] | undefined,
+  args: readonly string[] | undefined,
+): { argv: string[]; field: "command" | "args" } {
+  return command && command.length > 0
+    ? { argv: [...command, ...(args ?? [])], field: "command" }
+    : { argv: [...(args ?? [])], field: "args" };
 }
 
 export interface ShellForm {
@@ -181,7 +188,10 @@ export function shellForm(argv: readonly string[]): ShellForm | undefined {
  * the app is SIGKILLed after the grace period. A script that `exec`s the app hands PID 1 over.
  * Returns why the argv is unsafe, or undefined.
  */
-export function shellFormProblem(command: readonly string[] | undefined, args: readonly string[] | undefined): { field: "command" | "args"; argv: string[]; message: string } | undefined {
+export function shellFormProblem(
+  command: readonly string[] | undefined,
+  args: readonly string[] | undefined,
+): { field: "command" | "args"; argv: string[]; message: string } | undefined {
   const { argv, field } = effectiveArgv(command, args);
   const form = shellForm(argv);
   if (!form || /^\s*exec\s+\S/.test(form.script)) return undefined;
@@ -222,7 +232,8 @@ export function parseImageReference(ref: string): { ok: true; value: ImageRefere
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!sha256Pattern.test(digest)) return { ok: false, reason: `'${digest}' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits` };
+    if (!sha256Pattern.test(digest))
+      return { ok: false, reason: `'${digest}' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits` };
   }
   let tag: string | undefined;
   const lastSlash = rest.lastIndexOf("/");
@@ -230,21 +241,30 @@ export function parseImageReference(ref: string): { ok: true; value: ImageRefere
   if (colon > lastSlash) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!tagPattern.test(tag)) return { ok: false, reason: `the tag '${tag}' must be 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'` };
+    if (!tagPattern.test(tag))
+      return { ok: false, reason: `the tag '${tag}' must be 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'` };
   }
   if (rest.length > 255) return { ok: false, reason: `the repository name is ${rest.length} characters, at most 255 are allowed` };
   const parts = rest.split("/");
   const first = parts[0] ?? "";
   // As the runtimes decide: the first component is a registry when it has a '.' or ':', is localhost, or has upper case.
-  const hasDomain = parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase());
+  const hasDomain =
+    parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost" || first !== first.toLowerCase());
   const domain = hasDomain ? first : undefined;
   if (domain !== undefined && !domainPattern.test(domain)) return { ok: false, reason: `'${domain}' is not a registry host[:port]` };
   const pathParts = hasDomain ? parts.slice(1) : parts;
   const bad = pathParts.find((p) => !pathComponent.test(p));
-  if (bad !== undefined) return { ok: false, reason: `the path component '${bad}' must be lower-case letters and digits, separated by '.', '_', '__' or '-'` };
+  if (bad !== undefined)
+    return { ok: false, reason: `the path component '${bad}' must be lower-case letters and digits, separated by '.', '_', '__' or '-'` };
   return {
     ok: true,
-    value: { ...(domain !== undefined ? { domain } : {}), path: pathParts.join("/"), repository: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) },
+    value: {
+      ...(domain !== undefined ? { domain } : {}),
+      path: pathParts.join("/"),
+      repository: rest,
+      ...(tag !== undefined ? { tag } : {}),
+      ...(digest !== undefined ? { digest } : {}),
+    },
   };
 }
 
@@ -259,8 +279,22 @@ export function pinnedImageProblem(ref: string): string | undefined {
 // ---- Kubernetes quantities ----------------------------------------------------------------------------
 
 const quantitySuffixes: Readonly<Record<string, number>> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  "": 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** The value of a Kubernetes resource quantity ("100m" -> 0.1, "1Gi" -> 2^30), or undefined when it is not one. */
@@ -281,7 +315,8 @@ export function httpUrlProblem(url: string): string | undefined {
   } catch {
     return "not an absolute URL";
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return `the scheme is '${parsed.protocol.replace(/:$/, "")}', expected http or https`;
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:")
+    return `the scheme is '${parsed.protocol.replace(/:$/, "")}', expected http or https`;
   if (parsed.hostname === "") return "it names no host";
   return undefined;
 }

@@ -16,7 +16,8 @@ export function pinnedImage(ref: string, what = "image"): PinnedImage {
   const parsed = parseImageReference(ref);
   if (!parsed.ok) throw new Error(`${what}: expected an image pinned by digest (repo@sha256:...), got '${ref}': ${parsed.reason}`);
   const { repository, digest } = parsed.value;
-  if (digest === undefined) throw new Error(`${what}: expected an image pinned by digest (repo@sha256:...), got '${ref}' (a tag is mutable)`);
+  if (digest === undefined)
+    throw new Error(`${what}: expected an image pinned by digest (repo@sha256:...), got '${ref}' (a tag is mutable)`);
   return { repository, digest, ref: `${repository}@${digest}` };
 }
 
@@ -38,7 +39,10 @@ export interface GitShaSources {
 /** Config wins, then CI's GITHUB_SHA, then the checkout's HEAD. */
 export function resolveGitSha(sources: GitShaSources): string {
   const sha = sources.configured ?? sources.environment ?? sources.fromGit();
-  if (!sha) throw new Error("rollout:image.gitSha: expected a git commit SHA; none configured, GITHUB_SHA is unset and `git rev-parse HEAD` failed");
+  if (!sha)
+    throw new Error(
+      "rollout:image.gitSha: expected a git commit SHA; none configured, GITHUB_SHA is unset and `git rev-parse HEAD` failed",
+    );
   return commitTag(sha.trim());
 }
 

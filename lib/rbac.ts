@@ -26,4 +26,12 @@ export function cdRoleRules(): PolicyRule[] {
 
 /** Verbs and resources that must never appear in a CD role. */
 export const forbiddenVerbs = ["*", "bind", "escalate", "impersonate"] as const;
-export const forbiddenResources = ["*", "secrets", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "serviceaccounts/token"] as const;
+export const forbiddenResources = [
+  "*",
+  "secrets",
+  "roles",
+  "rolebindings",
+  "clusterroles",
+  "clusterrolebindings",
+  "serviceaccounts/token",
+] as const;

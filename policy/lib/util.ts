@@ -147,7 +147,16 @@ export function podKind(r: PolicyResource): PodKind | undefined {
     return undefined;
 }
 
-const CLUSTER_SCOPED = new Set(["ClusterRole", "ClusterRoleBinding", "Namespace", "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass", "GatewayClass"]);
+const CLUSTER_SCOPED = new Set([
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Namespace",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "GatewayClass",
+]);
 
 export function namespaceOf(props: Dict): string {
     return str(at(props, "metadata", "namespace")) || "default";

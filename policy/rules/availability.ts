@@ -165,7 +165,9 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         const selected = workloads.filter((w) => w.namespace === ns && labelSelectorMatches(selector, w.labels));
         const report = (message: string) => out.push({ resource: pdb, message: `${describe(pdb)}: ${message}` });
         if (selected.length === 0) {
-            report(`spec.selector matches the pod template labels of no Deployment, StatefulSet or DaemonSet in namespace ${ns}; a PDB must select at least one workload`);
+            report(
+                `spec.selector matches the pod template labels of no Deployment, StatefulSet or DaemonSet in namespace ${ns}; a PDB must select at least one workload`,
+            );
             continue;
         }
         const maxUnavailable = at(pdb.props, "spec", "maxUnavailable");
@@ -175,7 +177,9 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
             if (invalid !== undefined) {
                 report(`spec.maxUnavailable ${fmt(maxUnavailable)} is ${invalid}`);
             } else if (isZeroIntOrPercent(maxUnavailable)) {
-                report(`spec.maxUnavailable is ${fmt(maxUnavailable)}; it blocks every voluntary eviction (node drains, upgrades) and must be at least 1 (or above 0%)`);
+                report(
+                    `spec.maxUnavailable is ${fmt(maxUnavailable)}; it blocks every voluntary eviction (node drains, upgrades) and must be at least 1 (or above 0%)`,
+                );
             }
             continue;
         }
@@ -225,7 +229,9 @@ export function checkZeroUnavailableRollout(r: PolicyResource, config: RolloutCo
     }
     const type = str(at(r.props, "spec", "strategy", "type")) ?? "RollingUpdate";
     if (type !== "RollingUpdate") {
-        return [`${describe(r)}: spec.strategy.type is "${type}"; production Deployments must use RollingUpdate with spec.strategy.rollingUpdate.maxUnavailable 0`];
+        return [
+            `${describe(r)}: spec.strategy.type is "${type}"; production Deployments must use RollingUpdate with spec.strategy.rollingUpdate.maxUnavailable 0`,
+        ];
     }
     const maxUnavailable = at(r.props, "spec", "strategy", "rollingUpdate", "maxUnavailable");
     if (maxUnavailable === undefined || maxUnavailable === null) {
@@ -236,7 +242,9 @@ export function checkZeroUnavailableRollout(r: PolicyResource, config: RolloutCo
     }
     const maxSurge = at(r.props, "spec", "strategy", "rollingUpdate", "maxSurge");
     if (maxSurge !== undefined && maxSurge !== null && isZero(maxSurge)) {
-        return [`${describe(r)}: spec.strategy.rollingUpdate.maxSurge is ${fmt(maxSurge)} with maxUnavailable 0; maxSurge must be at least 1 or the rollout cannot progress`];
+        return [
+            `${describe(r)}: spec.strategy.rollingUpdate.maxSurge is ${fmt(maxSurge)} with maxUnavailable 0; maxSurge must be at least 1 or the rollout cannot progress`,
+        ];
     }
     return [];
 }

@@ -26,7 +26,6 @@ export function parseImage(image: string): ImageRef | undefined {
     return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
 
-
 interface ImageUse {
     path: string;
     image: string | undefined;
@@ -117,9 +116,7 @@ export function checkImageRegistry(r: PolicyResource, config: RolloutConfig): st
     const out: string[] = [];
     for (const { path, image } of imagesOf(r)) {
         if (image && !registryAllowed(image, prefixes)) {
-            out.push(
-                `${describe(r)}: ${path} "${image}" is not from an allowed registry; allowed prefixes: ${prefixes.join(", ")}${hint}`,
-            );
+            out.push(`${describe(r)}: ${path} "${image}" is not from an allowed registry; allowed prefixes: ${prefixes.join(", ")}${hint}`);
         }
     }
     return out;

@@ -2,21 +2,7 @@
 
 import { shellForm, shellFormProblem } from "../../lib/contract";
 import type { PolicyResource } from "../lib/types";
-import {
-    ContainerRef,
-    Dict,
-    at,
-    containersOf,
-    describe,
-    fmt,
-    isSet,
-    list,
-    longRunningKind,
-    num,
-    podTemplate,
-    rec,
-    str,
-} from "../lib/util";
+import { ContainerRef, Dict, at, containersOf, describe, fmt, isSet, list, longRunningKind, num, podTemplate, rec, str } from "../lib/util";
 import { resourcePolicy } from "../lib/wrap";
 
 /** Liveness initialDelaySeconds above this marks a slow starter that needs a startup probe. */
@@ -60,9 +46,7 @@ export function checkProbes(r: PolicyResource): string[] {
             if (problem === "missing") {
                 out.push(`${describe(r)}: ${c.path}.${field} is missing; every container must have a ${label} probe`);
             } else if (problem === "no-handler") {
-                out.push(
-                    `${describe(r)}: ${c.path}.${field} has no handler; it must set one of httpGet, tcpSocket, exec or grpc`,
-                );
+                out.push(`${describe(r)}: ${c.path}.${field} has no handler; it must set one of httpGet, tcpSocket, exec or grpc`);
             }
         }
     }

@@ -22,7 +22,11 @@ function schemaErrors(schema: ConfigPropertySchema, value: unknown): string[] {
 
 describe("policy pack config files", () => {
     it("exist for every stack and are plain JSON objects", () => {
-        assert.deepStrictEqual(fs.readdirSync(path.join(__dirname, "..", "config")).sort(), ["local.json", "production.json", "staging.json"]);
+        assert.deepStrictEqual(fs.readdirSync(path.join(__dirname, "..", "config")).sort(), [
+            "local.json",
+            "production.json",
+            "staging.json",
+        ]);
     });
 
     for (const env of ENVIRONMENTS) {

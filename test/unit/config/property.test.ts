@@ -23,17 +23,41 @@ function deploymentParts(replicas: number) {
     .filter((r) => !(String(r.maxSurge).replace("%", "") === "0" && String(r.maxUnavailable).replace("%", "") === "0"))
     .map((r) => ({ type: "rolling", ...r }));
   const steps = [10, 20, 50];
-  const canaryReplicas = fc.constantFrom(...(replicas >= 2 ? [0, ...steps] : [0])).map((weight) => ({ type: "canary", stable: { image: `r.example/a@${digestA}` }, weight, steps }));
-  const canaryGateway = fc.constantFrom(0, 5, 25, 100).map((weight) => ({ type: "canary", traffic: "gateway", gateway, stable: { image: `r.example/a@${digestA}` }, weight, ...(weight === 100 ? { promote: true } : { steps: [5, 25] }) }));
+  const canaryReplicas = fc
+    .constantFrom(...(replicas >= 2 ? [0, ...steps] : [0]))
+    .map((weight) => ({ type: "canary", stable: { image: `r.example/a@${digestA}` }, weight, steps }));
+  const canaryGateway = fc.constantFrom(0, 5, 25, 100).map((weight) => ({
+    type: "canary",
+    traffic: "gateway",
+    gateway,
+    stable: { image: `r.example/a@${digestA}` },
+    weight,
+    ...(weight === 100 ? { promote: true } : { steps: [5, 25] }),
+  }));
   const blueGreen = fc.constantFrom(
     { type: "blueGreen", live: "blue", slots: { blue: { image: `r.example/a@${digestA}` }, green: {} } },
-    { type: "blueGreen", autoPromote: true, idle: "scaleDown", slots: { blue: {}, green: { image: `r.example/a@${digestA}` } }, gates: { smoke: { path: "/ready", expectBody: "OK" } } },
+    {
+      type: "blueGreen",
+      autoPromote: true,
+      idle: "scaleDown",
+      slots: { blue: {}, green: { image: `r.example/a@${digestA}` } },
+      gates: { smoke: { path: "/ready", expectBody: "OK" } },
+    },
   );
   const abTest = fc.constantFrom(
     { type: "abTest", gateway, a: { image: `r.example/a@${digestA}` }, b: {}, match: { header: { name: "X-Variant", value: "b" } } },
-    { type: "abTest", gateway, a: {}, b: { image: `r.example/a@${digestA}` }, bReplicas: 1, match: { cookie: { name: "variant", value: "b" } } },
+    {
+      type: "abTest",
+      gateway,
+      a: {},
+      b: { image: `r.example/a@${digestA}` },
+      bReplicas: 1,
+      match: { cookie: { name: "variant", value: "b" } },
+    },
   );
-  const hpa = fc.integer({ min: 1, max: 4 }).chain((min) => fc.integer({ min, max: 10 }).map((max) => ({ minReplicas: min, maxReplicas: max })));
+  const hpa = fc
+    .integer({ min: 1, max: 4 })
+    .chain((min) => fc.integer({ min, max: 10 }).map((max) => ({ minReplicas: min, maxReplicas: max })));
   return fc.oneof(
     fc.record({ strategy: fc.constant({ type: "recreate" }) as fc.Arbitrary<unknown>, hpa: fc.option(hpa, { nil: undefined }) }),
     fc.record({ strategy: rolling as fc.Arbitrary<unknown>, hpa: fc.option(hpa, { nil: undefined }) }),
@@ -45,12 +69,26 @@ const common = fc.record(
   {
     image: pinned,
     port: fc.integer({ min: 1, max: 65535 }),
-    env: fc.dictionary(fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/).filter((k) => k !== "PORT"), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+    env: fc.dictionary(
+      fc.stringMatching(/^[A-Z][A-Z0-9_]{0,6}$/).filter((k) => k !== "PORT"),
+      fc.string({ maxLength: 8 }),
+      { maxKeys: 3 },
+    ),
     config: fc.dictionary(fc.stringMatching(/^[a-z][a-z.-]{0,6}$/), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
     resources: fc.constantFrom({}, { requests: { cpu: "250m", memory: "64Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
-    lifecycle: fc.integer({ min: 0, max: 30 }).chain((drain) => fc.option(fc.integer({ min: drain + 1, max: drain + 60 }), { nil: undefined }).map((grace) => ({ drainSeconds: drain, ...(grace ? { terminationGracePeriodSeconds: grace } : {}) }))),
+    lifecycle: fc
+      .integer({ min: 0, max: 30 })
+      .chain((drain) =>
+        fc
+          .option(fc.integer({ min: drain + 1, max: drain + 60 }), { nil: undefined })
+          .map((grace) => ({ drainSeconds: drain, ...(grace ? { terminationGracePeriodSeconds: grace } : {}) })),
+      ),
     minReadySeconds: fc.integer({ min: 0, max: 60 }),
-    probes: fc.constantFrom({}, { startup: { httpGet: { path: "/healthz" }, failureThreshold: 30 } }, { readiness: { tcpSocket: {} }, liveness: { exec: { command: ["/app", "health"] } } }),
+    probes: fc.constantFrom(
+      {},
+      { startup: { httpGet: { path: "/healthz" }, failureThreshold: 30 } },
+      { readiness: { tcpSocket: {} }, liveness: { exec: { command: ["/app", "health"] } } },
+    ),
     spread: fc.constantFrom("zone", "node", "none"),
     initContainers: fc.constantFrom([], [{ name: "migrate", command: ["/app", "migrate"] }]),
   },
@@ -58,30 +96,67 @@ const common = fc.record(
 );
 
 const deploymentApp = fc.integer({ min: 1, max: 12 }).chain((replicas) =>
-  fc.tuple(common, deploymentParts(replicas), fc.option(fc.integer({ min: 61, max: 900 }), { nil: undefined }), fc.constantFrom("default", "none", "explicit")).map(([c, parts, deadline, pdb]) => {
-    const pods = (parts as { hpa?: { minReplicas: number } }).hpa?.minReplicas ?? replicas;
-    return {
-      ...c,
-      kind: "Deployment",
-      replicas,
-      ...parts,
-      ...(deadline ? { progressDeadlineSeconds: deadline } : {}),
-      ...(pdb === "none" ? { pdb: false } : pdb === "explicit" ? { pdb: pods > 1 ? { minAvailable: pods - 1 } : { maxUnavailable: 1 } } : {}),
-    };
-  }),
+  fc
+    .tuple(
+      common,
+      deploymentParts(replicas),
+      fc.option(fc.integer({ min: 61, max: 900 }), { nil: undefined }),
+      fc.constantFrom("default", "none", "explicit"),
+    )
+    .map(([c, parts, deadline, pdb]) => {
+      const pods = (parts as { hpa?: { minReplicas: number } }).hpa?.minReplicas ?? replicas;
+      return {
+        ...c,
+        kind: "Deployment",
+        replicas,
+        ...parts,
+        ...(deadline ? { progressDeadlineSeconds: deadline } : {}),
+        ...(pdb === "none"
+          ? { pdb: false }
+          : pdb === "explicit"
+            ? { pdb: pods > 1 ? { minAvailable: pods - 1 } : { maxUnavailable: 1 } }
+            : {}),
+      };
+    }),
 );
 
 const statefulSetApp = fc.integer({ min: 1, max: 6 }).chain((replicas) =>
-  fc.tuple(common, fc.oneof(fc.integer({ min: 0, max: replicas }).map((partition) => ({ updateStrategy: "RollingUpdate", partition })), fc.constant({ updateStrategy: "OnDelete" }), fc.constant(undefined))).map(([c, s]) => ({
-    ...c,
-    kind: "StatefulSet",
-    replicas,
-    ...(s ? { statefulSet: { ...s, podManagementPolicy: "Parallel", volumeClaimTemplates: [{ name: "data", mountPath: "/data", storage: "1Gi" }] } } : {}),
-  })),
+  fc
+    .tuple(
+      common,
+      fc.oneof(
+        fc.integer({ min: 0, max: replicas }).map((partition) => ({ updateStrategy: "RollingUpdate", partition })),
+        fc.constant({ updateStrategy: "OnDelete" }),
+        fc.constant(undefined),
+      ),
+    )
+    .map(([c, s]) => ({
+      ...c,
+      kind: "StatefulSet",
+      replicas,
+      ...(s
+        ? {
+            statefulSet: {
+              ...s,
+              podManagementPolicy: "Parallel",
+              volumeClaimTemplates: [{ name: "data", mountPath: "/data", storage: "1Gi" }],
+            },
+          }
+        : {}),
+    })),
 );
 
 const daemonSetApp = fc
-  .tuple(common, fc.constantFrom(undefined, { maxUnavailable: "10%" }, { maxSurge: 1 }, { maxSurge: "25%", maxUnavailable: 0 }, { updateStrategy: "OnDelete" }))
+  .tuple(
+    common,
+    fc.constantFrom(
+      undefined,
+      { maxUnavailable: "10%" },
+      { maxSurge: 1 },
+      { maxSurge: "25%", maxUnavailable: 0 },
+      { updateStrategy: "OnDelete" },
+    ),
+  )
   .map(([c, d]) => ({ ...c, kind: "DaemonSet", ...(d ? { daemonSet: d } : {}) }));
 
 const validApp = fc.oneof(deploymentApp, statefulSetApp, daemonSetApp);
@@ -89,7 +164,10 @@ const validApp = fc.oneof(deploymentApp, statefulSetApp, daemonSetApp);
 const validRaw = fc.tuple(fc.constantFrom("local", "staging"), validApp, fc.boolean()).map(([env, app, asJson]) => {
   const raw: Record<string, unknown> = { ...localBase, "rollout:environment": env, "rollout:apps": [{ name: "demo", ...app }] };
   // Pulumi hands structured values to the program as JSON strings.
-  return { env, raw: asJson ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) : raw };
+  return {
+    env,
+    raw: asJson ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])) : raw,
+  };
 });
 
 /** Plans and renders every object of every app (the pure path the App component takes). */
@@ -101,9 +179,28 @@ function render(config: StackConfig): Record<string, unknown>[] {
     assert.ok(plan.workloads.length >= 1, "a plan has a workload");
     assert.ok(plan.minReadyPods <= plan.peakPods, `minReadyPods ${plan.minReadyPods} <= peakPods ${plan.peakPods}`);
     for (const w of plan.workloads) {
-      assert.ok(w.timeoutSeconds > app.progressDeadlineSeconds || app.kind !== "Deployment", `await ${w.timeoutSeconds}s beyond the deadline ${app.progressDeadlineSeconds}s`);
-      const args = { app, id, name: w.name, image: w.image, version: w.version, trackLabels: w.trackLabels, replicas: w.replicas, serviceAccountName: app.name, changeCause: "test", update: w.update };
-      const obj = app.kind === "StatefulSet" ? objects.statefulSet(args, `${app.name}-headless`) : app.kind === "DaemonSet" ? objects.daemonSet(args) : objects.deployment(args);
+      assert.ok(
+        w.timeoutSeconds > app.progressDeadlineSeconds || app.kind !== "Deployment",
+        `await ${w.timeoutSeconds}s beyond the deadline ${app.progressDeadlineSeconds}s`,
+      );
+      const args = {
+        app,
+        id,
+        name: w.name,
+        image: w.image,
+        version: w.version,
+        trackLabels: w.trackLabels,
+        replicas: w.replicas,
+        serviceAccountName: app.name,
+        changeCause: "test",
+        update: w.update,
+      };
+      const obj =
+        app.kind === "StatefulSet"
+          ? objects.statefulSet(args, `${app.name}-headless`)
+          : app.kind === "DaemonSet"
+            ? objects.daemonSet(args)
+            : objects.deployment(args);
       out.push(obj as Record<string, unknown>);
     }
     if (app.pdb !== false) out.push(objects.podDisruptionBudget(app, id, app.pdb) as Record<string, unknown>);
@@ -116,6 +213,10 @@ function render(config: StackConfig): Record<string, unknown>[] {
   return out;
 }
 
+// Mutation runs (scripts/mutation.sh) use fewer runs and a fixed seed, so every mutant sees the same inputs.
+const runs = (n: number): fc.Parameters<unknown> =>
+  process.env.FC_NUM_RUNS ? { numRuns: Number(process.env.FC_NUM_RUNS), seed: Number(process.env.FC_SEED ?? 42) } : { numRuns: n };
+
 const zodWords = /Invalid|invalid input|regex|starts_with|in record|Too (small|big)|expected a valid value|\bZod/;
 
 /** Parses; returns the config, or checks the ConfigError's lines and returns undefined. Anything else fails the property. */
@@ -123,7 +224,10 @@ function parseOrConfigError(raw: Record<string, unknown>, stack: string): StackC
   try {
     return parseStackConfig(raw, stack);
   } catch (e) {
-    if (!(e instanceof ConfigError)) throw new Error(`threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)} instead of a ConfigError`);
+    if (!(e instanceof ConfigError))
+      throw new Error(`threw ${e instanceof Error ? `${e.name}: ${e.message}\n${e.stack}` : String(e)} instead of a ConfigError`, {
+        cause: e,
+      });
     assert.ok(e.problems.length > 0, "a ConfigError lists at least one problem");
     for (const line of e.message.split("\n").slice(1)) {
       // `rollout:<key path>: expected ...`; odd map keys are quoted as ["..."] so they stay one segment.
@@ -153,7 +257,32 @@ function replaced(root: Record<string, unknown>, path: (string | number)[], valu
 
 const anything = fc.oneof(
   fc.anything({ maxDepth: 2, maxKeys: 4 }),
-  fc.constantFrom(-1, 0, 1, 1.5, 65536, 1e9, "", "0", "25%", "150%", "x", "/tmp", "app", "tmp", "PORT", "OnDelete", "DaemonSet", "StatefulSet", null, true, [], {}, [""], `nginx@${digestA}`),
+  fc.constantFrom(
+    -1,
+    0,
+    1,
+    1.5,
+    65536,
+    1e9,
+    "",
+    "0",
+    "25%",
+    "150%",
+    "x",
+    "/tmp",
+    "app",
+    "tmp",
+    "PORT",
+    "OnDelete",
+    "DaemonSet",
+    "StatefulSet",
+    null,
+    true,
+    [],
+    {},
+    [""],
+    `nginx@${digestA}`,
+  ),
 );
 
 describe("config: properties (fast-check)", function () {
@@ -165,14 +294,16 @@ describe("config: properties (fast-check)", function () {
         const config = parseStackConfig(raw, env);
         for (const obj of render(config)) await validateObject(obj);
       }),
-      { numRuns: 300 },
+      runs(300),
     );
   });
 
   it("any value in any place: a config that plans and renders, or a ConfigError in words, never anything else", () => {
     fc.assert(
       fc.property(validRaw, fc.array(fc.tuple(fc.nat(), anything, fc.boolean()), { minLength: 1, maxLength: 3 }), ({ env, raw }, edits) => {
-        let broken: Record<string, unknown> = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" && /^[[{]/.test(v) ? JSON.parse(v) : v]));
+        let broken: Record<string, unknown> = Object.fromEntries(
+          Object.entries(raw).map(([k, v]) => [k, typeof v === "string" && /^[[{]/.test(v) ? JSON.parse(v) : v]),
+        );
         for (const [pick, value, remove] of edits) {
           const all = paths(broken);
           if (all.length === 0) break;
@@ -181,18 +312,38 @@ describe("config: properties (fast-check)", function () {
         const config = parseOrConfigError(broken, env);
         if (config) render(config);
       }),
-      { numRuns: 600 },
+      runs(600),
     );
   });
 
   it("random top-level values, JSON strings and unknown keys: a ConfigError in words, never anything else", () => {
-    const keys = ["rollout:environment", "rollout:cluster", "rollout:registry", "rollout:image", "rollout:cd", "rollout:apps", "rollout:typo", "gcp:project"];
+    const keys = [
+      "rollout:environment",
+      "rollout:cluster",
+      "rollout:registry",
+      "rollout:image",
+      "rollout:cd",
+      "rollout:apps",
+      "rollout:typo",
+      "gcp:project",
+    ];
     fc.assert(
-      fc.property(fc.dictionary(fc.constantFrom(...keys), fc.oneof(anything, anything.map((v) => JSON.stringify(v) ?? "")), { maxKeys: 8 }), fc.constantFrom("local", "staging", "production", "dev"), (raw, stack) => {
-        const config = parseOrConfigError(raw, stack);
-        if (config) render(config);
-      }),
-      { numRuns: 600 },
+      fc.property(
+        fc.dictionary(
+          fc.constantFrom(...keys),
+          fc.oneof(
+            anything,
+            anything.map((v) => JSON.stringify(v) ?? ""),
+          ),
+          { maxKeys: 8 },
+        ),
+        fc.constantFrom("local", "staging", "production", "dev"),
+        (raw, stack) => {
+          const config = parseOrConfigError(raw, stack);
+          if (config) render(config);
+        },
+      ),
+      runs(600),
     );
   });
 });

@@ -47,10 +47,21 @@ describe("lib/contract: environments and keys", () => {
   });
 
   it("reserves default, kube-*, gke-* and GMP's namespaces, and nothing that only looks alike", () => {
-    for (const ns of ["default", "kube-system", "kube-public", "kube-node-lease", "kube-x", "gke-managed-system", "gke-gmp-system", "gmp-system", "gmp-public"]) {
+    for (const ns of [
+      "default",
+      "kube-system",
+      "kube-public",
+      "kube-node-lease",
+      "kube-x",
+      "gke-managed-system",
+      "gke-gmp-system",
+      "gmp-system",
+      "gmp-public",
+    ]) {
       assert.ok(reservedNamespaceProblem(ns), ns);
     }
-    for (const ns of ["cd", "kube", "kubex", "defaults", "gke", "gkex", "gmp-systems", "my-kube-system"]) assert.equal(reservedNamespaceProblem(ns), undefined, ns);
+    for (const ns of ["cd", "kube", "kubex", "defaults", "gke", "gkex", "gmp-systems", "my-kube-system"])
+      assert.equal(reservedNamespaceProblem(ns), undefined, ns);
     assert.equal(reservedNamespaceProblem("default"), "'default' is shared by everything that names no namespace");
   });
 });
@@ -198,7 +209,10 @@ describe("lib/contract: shell-form entrypoints", () => {
       assert.ok(p);
       assert.equal(p.field, field);
       assert.deepEqual(p.argv, [...(command ?? []), ...(args ?? [])]);
-      assert.equal(p.message, `expected the exec form (["/app", "--flag"]) or a script starting with 'exec ': with '${shell} -c' the shell is PID 1 and does not forward SIGTERM, so the app is killed after the grace period`);
+      assert.equal(
+        p.message,
+        `expected the exec form (["/app", "--flag"]) or a script starting with 'exec ': with '${shell} -c' the shell is PID 1 and does not forward SIGTERM, so the app is killed after the grace period`,
+      );
     });
   }
   const safe: [string[] | undefined, string[] | undefined][] = [
@@ -241,8 +255,14 @@ describe("lib/contract: image references", () => {
     ["library/nginx", { path: "library/nginx", repository: "library/nginx" }],
     ["localhost:5000/a", { domain: "localhost:5000", path: "a", repository: "localhost:5000/a" }],
     ["localhost/a", { domain: "localhost", path: "a", repository: "localhost/a" }],
-    [`registry.example:5000/a/b:v1@${digest}`, { domain: "registry.example:5000", path: "a/b", repository: "registry.example:5000/a/b", tag: "v1", digest }],
-    [`europe-west1-docker.pkg.dev/p/r/app@${digest}`, { domain: "europe-west1-docker.pkg.dev", path: "p/r/app", repository: "europe-west1-docker.pkg.dev/p/r/app", digest }],
+    [
+      `registry.example:5000/a/b:v1@${digest}`,
+      { domain: "registry.example:5000", path: "a/b", repository: "registry.example:5000/a/b", tag: "v1", digest },
+    ],
+    [
+      `europe-west1-docker.pkg.dev/p/r/app@${digest}`,
+      { domain: "europe-west1-docker.pkg.dev", path: "p/r/app", repository: "europe-west1-docker.pkg.dev/p/r/app", digest },
+    ],
     ["[::1]:5000/a", { domain: "[::1]:5000", path: "a", repository: "[::1]:5000/a" }],
     ["Registry/a", { domain: "Registry", path: "a", repository: "Registry/a" }],
     ["a__b/c-d/e.f/g--h", { path: "a__b/c-d/e.f/g--h", repository: "a__b/c-d/e.f/g--h" }],
@@ -256,7 +276,10 @@ describe("lib/contract: image references", () => {
     ["", "it is empty"],
     ["NGINX", "the path component 'NGINX' must be lower-case letters and digits, separated by '.', '_', '__' or '-'"],
     ["a@sha256:abc", "'sha256:abc' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits"],
-    [`a@sha256:${hex64.toUpperCase()}`, `'sha256:${hex64.toUpperCase()}' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits`],
+    [
+      `a@sha256:${hex64.toUpperCase()}`,
+      `'sha256:${hex64.toUpperCase()}' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits`,
+    ],
     [`a@sha512:${hex64}`, `'sha512:${hex64}' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits`],
     ["a:", "the tag '' must be 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'"],
     [`a:${"t".repeat(129)}`, `the tag '${"t".repeat(129)}' must be 1-128 letters, digits, '_', '.' and '-', not starting with '.' or '-'`],
@@ -269,21 +292,31 @@ describe("lib/contract: image references", () => {
     ["host.example:port/a", "'host.example:port' is not a registry host[:port]"],
   ];
   for (const [ref, reason] of bad) {
-    it(`rejects ${JSON.stringify(ref.length > 40 ? `${ref.slice(0, 37)}...` : ref)}`, () => assert.deepEqual(parseImageReference(ref), { ok: false, reason }));
+    it(`rejects ${JSON.stringify(ref.length > 40 ? `${ref.slice(0, 37)}...` : ref)}`, () =>
+      assert.deepEqual(parseImageReference(ref), { ok: false, reason }));
   }
 
   it("allows a repository name of 255 characters, not 256", () => {
     const name255 = `a/${"b".repeat(253)}`;
     assert.equal(parseImageReference(name255).ok, true);
-    assert.deepEqual(parseImageReference(`${name255}b`), { ok: false, reason: "the repository name is 256 characters, at most 255 are allowed" });
+    assert.deepEqual(parseImageReference(`${name255}b`), {
+      ok: false,
+      reason: "the repository name is 256 characters, at most 255 are allowed",
+    });
   });
 
   it("says a reference is deployable only when pinned by a sha256 digest", () => {
     assert.equal(pinnedImageProblem(`nginx@${digest}`), undefined);
     assert.equal(pinnedImageProblem(`r.example/a:v1@${digest}`), undefined);
-    assert.equal(pinnedImageProblem("nginx:1.25"), "not pinned by digest: a tag is mutable, so the same config could deploy different code");
+    assert.equal(
+      pinnedImageProblem("nginx:1.25"),
+      "not pinned by digest: a tag is mutable, so the same config could deploy different code",
+    );
     assert.equal(pinnedImageProblem("nginx"), "not pinned by digest: a tag is mutable, so the same config could deploy different code");
-    assert.equal(pinnedImageProblem("a@sha256:abc"), "not an image reference: 'sha256:abc' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits");
+    assert.equal(
+      pinnedImageProblem("a@sha256:abc"),
+      "not an image reference: 'sha256:abc' after '@' is not a digest 'sha256:' followed by 64 lower-case hex digits",
+    );
   });
 });
 

@@ -30,9 +30,21 @@ const base = parseStackConfig({ ...localBase, "rollout:apps": [{ name: "demo", r
 const id = { app: "demo", environment: "local" };
 const image = `registry.example/team/okeydokey@${digestA}`;
 
+interface Container {
+  image?: string;
+  command?: string[];
+  args?: string[];
+}
+/** The slice of a rendered Deployment the examples edit. */
+interface DeploymentProps {
+  spec: { selector: unknown; template: { spec: { containers: Container[] } } };
+}
+
 /** The program's Deployment for the base app, with `edit` applied to its props. */
-function rendered(edit: (props: Record<string, any>) => void, replicas = 3): PolicyResource {
-  const props = JSON.parse(JSON.stringify(objects.deployment({ app: { ...base, replicas }, id, name: "demo", image, version: "v1", trackLabels: {}, replicas, serviceAccountName: "demo", changeCause: "test" })));
+function rendered(edit: (props: DeploymentProps) => void, replicas = 3): PolicyResource {
+  const props = JSON.parse(
+    JSON.stringify(objects.deployment({ app: { ...base, replicas }, id, name: "demo", image, version: "v1", trackLabels: {}, replicas, serviceAccountName: "demo", changeCause: "test" })),
+  ) as DeploymentProps & Record<string, unknown>;
   edit(props);
   return { type: "kubernetes:apps/v1:Deployment", name: "demo", props };
 }
@@ -110,7 +122,7 @@ describe("parity: PodDisruptionBudgets that block evictions (pdb-allows-eviction
       const pdb: PolicyResource = {
         type: "kubernetes:policy/v1:PodDisruptionBudget",
         name: "demo",
-        props: { ...objects.podDisruptionBudget({ ...base, replicas }, id, {}), spec: { selector: (workload.props as any).spec.selector, ...budget } },
+        props: { ...objects.podDisruptionBudget({ ...base, replicas }, id, {}), spec: { selector: (workload.props as unknown as DeploymentProps).spec.selector, ...budget } },
       };
       const policy = checkPdbAllowsEviction([workload, pdb]);
       assert.deepEqual([config.length === 0, policy.length === 0], [ok, ok], `config: ${config.join("; ")} | policy: ${policy.map((f) => f.message).join("; ")}`);
