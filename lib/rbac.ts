@@ -10,17 +10,18 @@ export interface PolicyRule {
 const read = ["get", "list", "watch"];
 const write = [...read, "create", "update", "patch", "delete"];
 
+/** A fresh copy per call: the verb lists are shared constants, and a caller must not widen the next role by editing one. */
 export function cdRoleRules(): PolicyRule[] {
   return [
-    { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: write },
+    { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: [...write] },
     { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale"], verbs: ["get", "update", "patch"] },
-    { apiGroups: ["apps"], resources: ["replicasets", "controllerrevisions"], verbs: read },
-    { apiGroups: [""], resources: ["services", "configmaps"], verbs: write },
-    { apiGroups: [""], resources: ["pods", "pods/log", "events", "endpoints"], verbs: read },
-    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: read },
-    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: write },
-    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: write },
-    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: write },
+    { apiGroups: ["apps"], resources: ["replicasets", "controllerrevisions"], verbs: [...read] },
+    { apiGroups: [""], resources: ["services", "configmaps"], verbs: [...write] },
+    { apiGroups: [""], resources: ["pods", "pods/log", "events", "endpoints"], verbs: [...read] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: [...read] },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: [...write] },
+    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: [...write] },
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: [...write] },
   ];
 }
 
