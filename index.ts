@@ -2,11 +2,13 @@
 // is registered), build the stack, export what CI and reviewers need.
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./config/load";
+import { readPulumiConfig } from "./config/pulumi-config";
 import { formatPlan } from "./strategies/format";
 import { defineStack } from "./stack";
 
 const stackName = pulumi.getStack();
-const config = parseStackConfig(pulumi.runtime.allConfig(), stackName);
+const { raw, secretKeys } = readPulumiConfig();
+const config = parseStackConfig(raw, stackName, secretKeys);
 const stack = defineStack(config, {
   stack: stackName,
   projectDir: __dirname,

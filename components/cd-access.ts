@@ -41,8 +41,6 @@ export class CdAccess extends pulumi.ComponentResource {
   readonly serviceAccountName: pulumi.Output<string>;
   /** GKE stacks: the email of the CI service account. */
   readonly ciServiceAccountEmail?: pulumi.Output<string>;
-  /** GKE stacks with `githubRepository`: the Workload Identity provider for google-github-actions/auth. */
-  readonly workloadIdentityProvider?: pulumi.Output<string>;
 
   constructor(name: string, args: CdAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:cd:CdAccess", name, {}, opts);
@@ -62,9 +60,8 @@ export class CdAccess extends pulumi.ComponentResource {
       { kind: "ServiceAccount", name: sa.metadata.name, namespace: ns.metadata.name },
     ];
     if (args.gcp) {
-      const { ci, workloadIdentityProvider } = this.gcpIdentity(name, args.gcp, args.config);
+      const ci = this.gcpIdentity(name, args.gcp);
       this.ciServiceAccountEmail = ci.email;
-      this.workloadIdentityProvider = workloadIdentityProvider;
       // GKE maps a Google identity into RBAC by its email: same Role, no cluster-wide IAM role.
       subjects.push({ kind: "User", name: ci.email, apiGroup: "rbac.authorization.k8s.io" });
     }
@@ -85,7 +82,9 @@ export class CdAccess extends pulumi.ComponentResource {
     this.registerOutputs({ namespace: this.namespace, serviceAccountName: this.serviceAccountName, ciServiceAccountEmail: this.ciServiceAccountEmail });
   }
 
-  private gcpIdentity(name: string, g: CdGcpArgs, config: CdConfig): { ci: gcp.serviceaccount.Account; workloadIdentityProvider?: pulumi.Output<string> } {
+  // The GitHub OIDC pool CI signs in with is the bootstrap project's (bootstrap/): a stack cannot
+  // create the identity it is deployed with.
+  private gcpIdentity(name: string, g: CdGcpArgs): gcp.serviceaccount.Account {
     const opts = { parent: this };
     const ci = new gcp.serviceaccount.Account(`${name}-ci`, {
       project: g.project,
@@ -103,28 +102,6 @@ export class CdAccess extends pulumi.ComponentResource {
     // Enough to fetch cluster credentials (container.clusters.get); what it may do inside is RBAC's call.
     new gcp.projects.IAMMember(`${name}-ci-cluster-viewer`, { project: g.project, role: "roles/container.clusterViewer", member }, opts);
 
-    if (config.githubRepository) {
-      const pool = new gcp.iam.WorkloadIdentityPool(`${name}-github`, {
-        project: g.project,
-        workloadIdentityPoolId: `${name}-github`.slice(0, 32),
-        displayName: "GitHub Actions",
-      }, opts);
-      const provider = new gcp.iam.WorkloadIdentityPoolProvider(`${name}-github-oidc`, {
-        project: g.project,
-        workloadIdentityPoolId: pool.workloadIdentityPoolId,
-        workloadIdentityPoolProviderId: "github-oidc",
-        oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
-        attributeMapping: { "google.subject": "assertion.sub", "attribute.repository": "assertion.repository", "attribute.ref": "assertion.ref" },
-        // Only this repository's workflows can exchange a token: no exported key exists anywhere.
-        attributeCondition: `assertion.repository == '${config.githubRepository}'`,
-      }, opts);
-      new gcp.serviceaccount.IAMMember(`${name}-ci-wif`, {
-        serviceAccountId: ci.name,
-        role: "roles/iam.workloadIdentityUser",
-        member: pulumi.interpolate`principalSet://iam.googleapis.com/${pool.name}/attribute.repository/${config.githubRepository}`,
-      }, opts);
-      return { ci, workloadIdentityProvider: provider.name };
-    }
-    return { ci };
+    return ci;
   }
 }

@@ -2,8 +2,10 @@
 // config reference and the code cannot drift apart (test/unit/config/defaults.test.ts checks
 // the README table against this object).
 
-export const environments = ["local", "staging", "production"] as const;
-export type Environment = (typeof environments)[number];
+import type { Environment } from "../lib/contract";
+
+export { environments } from "../lib/contract";
+export type { Environment } from "../lib/contract";
 
 export interface EnvironmentDefaults {
   /** Pod replicas of a Deployment/StatefulSet. */

@@ -25,15 +25,18 @@ interface StackLike {
 
 /** No secret value in env/config; secrets only where the GKE Secret Manager add-on exists; one file per secret. */
 export function checkSecrets(stack: StackLike, push: Push): void {
-  const apps = Array.isArray(stack.apps) ? stack.apps : [];
+  // Runs even when parts of the stack failed to parse: skip what is not a mapping (already reported).
+  const apps = (Array.isArray(stack.apps) ? stack.apps : []).map((a) => (a && typeof a === "object" && !Array.isArray(a) ? a : undefined));
   apps.forEach((app, i) => {
+    if (!app) return;
     for (const field of ["env", "config"] as const) {
-      for (const [key, value] of Object.entries(app[field] ?? {})) {
+      const values = app[field];
+      for (const [key, value] of Object.entries(values && typeof values === "object" ? values : {})) {
         const problem = typeof value === "string" ? secretValueProblem(key, value) : undefined;
         if (problem) push(["apps", i, field, key], "(value hidden)", `expected no secret value in ${field} (${problem}); ${secretValueAdvice}`);
       }
     }
-    const secrets: readonly { readonly name?: string; readonly file?: string }[] = app.secrets ?? [];
+    const secrets: readonly { readonly name?: string; readonly file?: string }[] = Array.isArray(app.secrets) ? app.secrets.filter((s: unknown) => s && typeof s === "object") : [];
     if (secrets.length > 0 && stack.cluster?.provider !== "gke") {
       push(["apps", i, "secrets"], secrets.map((s) => s.name), "expected no secrets unless cluster.provider is 'gke' (they are mounted by GKE's Secret Manager add-on)");
     }

@@ -57,14 +57,17 @@ export function needsGateway(strategy: { type?: string; traffic?: string } | und
 
 /** Rules across `rollout:traffic` and the apps. */
 export function checkTraffic(stack: StackLike, push: Push): void {
-  const apps = Array.isArray(stack.apps) ? stack.apps : [];
-  const names = new Set(apps.map((a) => a.name));
+  // Runs even when parts of the stack failed to parse: skip what is not a mapping (already reported).
+  const apps = (Array.isArray(stack.apps) ? stack.apps : []).map((a) => (a && typeof a === "object" && !Array.isArray(a) ? a : undefined));
+  const names = new Set(apps.map((a) => a?.name));
   apps.forEach((app, i) => {
+    if (!app) return;
     if (needsGateway(app.strategy) && !app.strategy?.gateway && !stack.traffic) {
       push(["apps", i, "strategy", "gateway"], undefined, `expected a gateway {name, namespace}, or rollout:traffic.gateway for the stack's own Gateway, for strategy ${app.strategy?.type}${app.strategy?.type === "canary" ? " with traffic 'gateway'" : ""}`);
     }
     if (app.route && !stack.traffic) push(["apps", i, "route"], app.route, "expected no route without rollout:traffic.gateway (there is no Gateway to attach it to)");
-    (app.egress ?? []).forEach((e: { app?: string; cidr?: string }, j: number) => {
+    (Array.isArray(app.egress) ? app.egress : []).forEach((e: { app?: string; cidr?: string }, j: number) => {
+      if (!e || typeof e !== "object") return;
       if ((e.app === undefined) === (e.cidr === undefined)) push(["apps", i, "egress", j], e, "expected exactly one of app or cidr");
       else if (e.app !== undefined && !names.has(e.app)) push(["apps", i, "egress", j, "app"], e.app, `expected the name of an app of this stack (${[...names].join(", ")})`);
     });

@@ -29,7 +29,8 @@ export interface SmokeResult {
 
 export function smokeVerdict(gate: SmokeGate, result: SmokeResult): Verdict {
   if (result.error !== undefined) return { pass: false, reason: `GET ${gate.path} failed: ${result.error}` };
-  if (result.status !== gate.expectStatus) return { pass: false, reason: `GET ${gate.path} answered ${result.status}, expected ${gate.expectStatus}` };
+  if (result.status !== gate.expectStatus)
+    return { pass: false, reason: `GET ${gate.path} answered ${result.status}, expected ${gate.expectStatus}` };
   if (gate.expectBody !== undefined && !(result.body ?? "").includes(gate.expectBody)) {
     return { pass: false, reason: `GET ${gate.path} body does not contain '${gate.expectBody}': '${(result.body ?? "").slice(0, 80)}'` };
   }
@@ -38,7 +39,11 @@ export function smokeVerdict(gate: SmokeGate, result: SmokeResult): Verdict {
 
 /** A Prometheus instant-query response (`/api/v1/query`): passes when every sample is <= max. */
 export function prometheusVerdict(gate: PrometheusGate, response: unknown): Verdict {
-  const r = response as { status?: string; error?: string; data?: { resultType?: string; result?: { value?: [number, string] }[] | [number, string] } };
+  const r = response as {
+    status?: string;
+    error?: string;
+    data?: { resultType?: string; result?: { value?: [number, string] }[] | [number, string] };
+  };
   if (r?.status !== "success") return { pass: false, reason: `Prometheus query failed: ${r?.error ?? "no success status"}` };
   const data = r.data;
   let values: number[];
@@ -59,7 +64,10 @@ export function smokeVerdictOfAttempts(gate: SmokeGate, results: readonly SmokeR
   const verdicts = results.map((r) => smokeVerdict(gate, r));
   const passing = verdicts.find((v) => v.pass);
   if (passing) return passing;
-  return { pass: false, reason: `${results.length} attempt(s) failed; last: ${verdicts[verdicts.length - 1]?.reason ?? "no attempt made"}` };
+  return {
+    pass: false,
+    reason: `${results.length} attempt(s) failed; last: ${verdicts[verdicts.length - 1]?.reason ?? "no attempt made"}`,
+  };
 }
 
 /** The API server path that proxies to a Service's named port (the seeds' `kubectl proxy` + curl). */

@@ -1,6 +1,6 @@
 // Pure helpers for image references: the program deploys `repo@sha256:<digest>`, never a tag.
 
-const digestPattern = /^sha256:[0-9a-f]{64}$/;
+import { parseImageReference } from "./contract";
 
 export interface PinnedImage {
   /** `registry/path` without tag or digest. */
@@ -11,16 +11,13 @@ export interface PinnedImage {
   readonly ref: string;
 }
 
-/** Parses `repo[:tag]@sha256:<hex>`; throws naming what is wrong for anything not pinned by digest. */
+/** Parses `[registry/]path[:tag]@sha256:<hex>` (lib/contract.ts's grammar); throws naming what is wrong for anything not pinned by digest. */
 export function pinnedImage(ref: string, what = "image"): PinnedImage {
-  const at = ref.lastIndexOf("@");
-  if (at < 0) throw new Error(`${what}: expected an image pinned by digest (repo@sha256:...), got '${ref}' (a tag is mutable)`);
-  const digest = ref.slice(at + 1);
-  if (!digestPattern.test(digest)) throw new Error(`${what}: expected a sha256 digest of 64 hex digits after '@', got '${digest}'`);
-  let repository = ref.slice(0, at);
-  const lastSlash = repository.lastIndexOf("/");
-  const colon = repository.lastIndexOf(":");
-  if (colon > lastSlash) repository = repository.slice(0, colon); // drop a tag kept beside the digest
+  const parsed = parseImageReference(ref);
+  if (!parsed.ok) throw new Error(`${what}: expected an image pinned by digest (repo@sha256:...), got '${ref}': ${parsed.reason}`);
+  const { repository, digest } = parsed.value;
+  if (digest === undefined)
+    throw new Error(`${what}: expected an image pinned by digest (repo@sha256:...), got '${ref}' (a tag is mutable)`);
   return { repository, digest, ref: `${repository}@${digest}` };
 }
 
@@ -42,7 +39,10 @@ export interface GitShaSources {
 /** Config wins, then CI's GITHUB_SHA, then the checkout's HEAD. */
 export function resolveGitSha(sources: GitShaSources): string {
   const sha = sources.configured ?? sources.environment ?? sources.fromGit();
-  if (!sha) throw new Error("rollout:image.gitSha: expected a git commit SHA; none configured, GITHUB_SHA is unset and `git rev-parse HEAD` failed");
+  if (!sha)
+    throw new Error(
+      "rollout:image.gitSha: expected a git commit SHA; none configured, GITHUB_SHA is unset and `git rev-parse HEAD` failed",
+    );
   return commitTag(sha.trim());
 }
 

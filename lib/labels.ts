@@ -3,12 +3,14 @@
 export const managedBy = "pulumi";
 export const partOf = "rollout";
 
-/** Keys the strategies use to tell the pods of one app apart. */
-export const trackLabel = "rollout.dev/track";
-export const slotLabel = "rollout.dev/slot";
-export const variantLabel = "rollout.dev/variant";
+import { annotationKeys, labelKeys } from "./contract";
+
+/** Keys the strategies use to tell the pods of one app apart (lib/contract.ts, shared with the policy pack). */
+export const trackLabel = labelKeys.track;
+export const slotLabel = labelKeys.slot;
+export const variantLabel = labelKeys.variant;
 /** Annotation marking a workload that is not serving the main track (idle slot, canary). */
-export const roleAnnotation = "rollout.dev/role";
+export const roleAnnotation = annotationKeys.role;
 
 export interface AppIdentity {
   /** App name from config, e.g. `demo`. */

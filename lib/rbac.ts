@@ -10,20 +10,29 @@ export interface PolicyRule {
 const read = ["get", "list", "watch"];
 const write = [...read, "create", "update", "patch", "delete"];
 
+/** A fresh copy per call: the verb lists are shared constants, and a caller must not widen the next role by editing one. */
 export function cdRoleRules(): PolicyRule[] {
   return [
-    { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: write },
+    { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: [...write] },
     { apiGroups: ["apps"], resources: ["deployments/scale", "statefulsets/scale"], verbs: ["get", "update", "patch"] },
-    { apiGroups: ["apps"], resources: ["replicasets", "controllerrevisions"], verbs: read },
-    { apiGroups: [""], resources: ["services", "configmaps"], verbs: write },
-    { apiGroups: [""], resources: ["pods", "pods/log", "events", "endpoints"], verbs: read },
-    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: read },
-    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: write },
-    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: write },
-    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: write },
+    { apiGroups: ["apps"], resources: ["replicasets", "controllerrevisions"], verbs: [...read] },
+    { apiGroups: [""], resources: ["services", "configmaps"], verbs: [...write] },
+    { apiGroups: [""], resources: ["pods", "pods/log", "events", "endpoints"], verbs: [...read] },
+    { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: [...read] },
+    { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: [...write] },
+    { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: [...write] },
+    { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: [...write] },
   ];
 }
 
 /** Verbs and resources that must never appear in a CD role. */
 export const forbiddenVerbs = ["*", "bind", "escalate", "impersonate"] as const;
-export const forbiddenResources = ["*", "secrets", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "serviceaccounts/token"] as const;
+export const forbiddenResources = [
+  "*",
+  "secrets",
+  "roles",
+  "rolebindings",
+  "clusterroles",
+  "clusterrolebindings",
+  "serviceaccounts/token",
+] as const;

@@ -23,7 +23,8 @@ export const CONFIG_PROPERTIES: { [K in ConfigKey]: ConfigPropertySchema } = {
         type: "string",
         enum: [...ENVIRONMENTS],
         default: DEFAULT_CONFIG.environment,
-        description: "Stack environment (local, staging, production). Production-only requirements apply when this is production, the default.",
+        description:
+            "Stack environment (local, staging, production). Production-only requirements apply when this is production, the default.",
     },
     allowedRegistries: {
         type: "array",

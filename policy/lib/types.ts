@@ -6,9 +6,12 @@
 // ResourceValidationPolicy / StackValidationPolicy; index.ts hands the policies to PolicyPack,
 // so the compiler proves they stay compatible.
 
-export type Environment = "local" | "staging" | "production";
+import { environments, type Environment } from "../../lib/contract";
 
-export const ENVIRONMENTS: readonly Environment[] = ["local", "staging", "production"];
+export type { Environment } from "../../lib/contract";
+
+/** The program's environments (lib/contract.ts): the pack and the config schema share one list. */
+export const ENVIRONMENTS: readonly Environment[] = environments;
 
 export type EnforcementLevel = "advisory" | "mandatory" | "disabled";
 

@@ -4,6 +4,7 @@
 // value is read; the helpers below only read the fields they are asked for (no spreading, no
 // JSON.stringify), so a rule only fails to run when a field it really needs is unknown.
 
+import { annotationKeys, parseIntOrPercent } from "../../lib/contract";
 import type { PolicyResource } from "./types";
 
 export type Dict = Record<string, unknown>;
@@ -146,7 +147,16 @@ export function podKind(r: PolicyResource): PodKind | undefined {
     return undefined;
 }
 
-const CLUSTER_SCOPED = new Set(["ClusterRole", "ClusterRoleBinding", "Namespace", "CustomResourceDefinition", "PersistentVolume", "StorageClass", "PriorityClass", "GatewayClass"]);
+const CLUSTER_SCOPED = new Set([
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "Namespace",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "GatewayClass",
+]);
 
 export function namespaceOf(props: Dict): string {
     return str(at(props, "metadata", "namespace")) || "default";
@@ -228,9 +238,10 @@ export function containersOf(tpl: PodTemplate, opts: { includeInit: boolean }): 
 
 // ---- Workload helpers ---------------------------------------------------------------------------
 
-export const ROLE_ANNOTATION = "rollout.dev/role";
-export const TIMEOUT_ANNOTATION = "pulumi.com/timeoutSeconds";
-export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
+// The annotation names the program writes (lib/contract.ts).
+export const ROLE_ANNOTATION = annotationKeys.role;
+export const TIMEOUT_ANNOTATION = annotationKeys.timeoutSeconds;
+export const SKIP_AWAIT_ANNOTATION = annotationKeys.skipAwait;
 
 export function annotations(r: PolicyResource): Record<string, string> {
     return strMap(at(r.props, "metadata", "annotations"));
@@ -303,22 +314,14 @@ export function mapSelectorMatches(selector: Record<string, string>, labels: Rec
     return entries.length > 0 && entries.every(([k, v]) => labels[k] === v);
 }
 
-/** Parses "25%" → 25; returns undefined when the value is not a percentage string. */
+/** "25%" → 25, as the API server reads an IntOrString (lib/contract.ts); undefined for anything else. */
 export function percent(v: unknown): number | undefined {
-    const s = str(v);
-    if (s === undefined) {
-        return undefined;
-    }
-    const m = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(s);
-    return m ? Number(m[1]) : undefined;
+    const p = parseIntOrPercent(v);
+    return p?.kind === "percent" ? p.value : undefined;
 }
 
-/** Parses an int-or-string that is a plain integer ("3" or 3). */
+/** A non-negative integer IntOrString (a JSON integer; the API server rejects the string "3"). */
 export function intOrString(v: unknown): number | undefined {
-    const n = num(v);
-    if (n !== undefined) {
-        return n;
-    }
-    const s = str(v);
-    return s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : undefined;
+    const p = parseIntOrPercent(v);
+    return p?.kind === "int" ? p.value : undefined;
 }

@@ -1,5 +1,6 @@
 // Availability: replicas, PodDisruptionBudgets, rollout strategy and await timing.
 
+import { blocksEvictions, intOrPercentProblem, isZeroIntOrPercent, parseIntOrPercent } from "../../lib/contract";
 import type { PolicyResource, RolloutConfig, StackFinding } from "../lib/types";
 import {
     LongRunningKind,
@@ -9,7 +10,6 @@ import {
     at,
     describe,
     fmt,
-    intOrString,
     isIdleOrCanary,
     isK8s,
     k8sName,
@@ -17,7 +17,6 @@ import {
     longRunningKind,
     namespaceOf,
     num,
-    percent,
     podTemplate,
     replicasOf,
     str,
@@ -166,18 +165,21 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         const selected = workloads.filter((w) => w.namespace === ns && labelSelectorMatches(selector, w.labels));
         const report = (message: string) => out.push({ resource: pdb, message: `${describe(pdb)}: ${message}` });
         if (selected.length === 0) {
-            report(`spec.selector matches the pod template labels of no Deployment, StatefulSet or DaemonSet in namespace ${ns}; a PDB must select at least one workload`);
+            report(
+                `spec.selector matches the pod template labels of no Deployment, StatefulSet or DaemonSet in namespace ${ns}; a PDB must select at least one workload`,
+            );
             continue;
         }
         const maxUnavailable = at(pdb.props, "spec", "maxUnavailable");
         const minAvailable = at(pdb.props, "spec", "minAvailable");
         if (maxUnavailable !== undefined && maxUnavailable !== null) {
-            const n = intOrString(maxUnavailable);
-            const pct = percent(maxUnavailable);
-            if (n === undefined && pct === undefined) {
-                report(`spec.maxUnavailable ${fmt(maxUnavailable)} is neither an integer nor a percentage`);
-            } else if ((n !== undefined && n < 1) || (pct !== undefined && pct <= 0)) {
-                report(`spec.maxUnavailable is ${fmt(maxUnavailable)}; it blocks every voluntary eviction (node drains, upgrades) and must be at least 1 (or above 0%)`);
+            const invalid = intOrPercentProblem(maxUnavailable);
+            if (invalid !== undefined) {
+                report(`spec.maxUnavailable ${fmt(maxUnavailable)} is ${invalid}`);
+            } else if (isZeroIntOrPercent(maxUnavailable)) {
+                report(
+                    `spec.maxUnavailable is ${fmt(maxUnavailable)}; it blocks every voluntary eviction (node drains, upgrades) and must be at least 1 (or above 0%)`,
+                );
             }
             continue;
         }
@@ -186,15 +188,15 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
             continue;
         }
         const counts = selected.map((w) => ({ w, pods: minPods(w) }));
-        const pct = percent(minAvailable);
-        const n = intOrString(minAvailable);
-        if (n === undefined && pct === undefined) {
-            report(`spec.minAvailable ${fmt(minAvailable)} is neither an integer nor a percentage`);
+        const parsed = parseIntOrPercent(minAvailable);
+        const invalid = intOrPercentProblem(minAvailable);
+        if (parsed === undefined || invalid !== undefined) {
+            report(`spec.minAvailable ${fmt(minAvailable)} is ${invalid}`);
             continue;
         }
         if (counts.some((c) => c.pods === undefined)) {
             // DaemonSet pods: the count depends on the nodes; only 100% is certainly blocking.
-            if (pct !== undefined && pct >= 100) {
+            if (parsed.kind === "percent" && parsed.value >= 100) {
                 report(`spec.minAvailable is ${fmt(minAvailable)}; it blocks every voluntary eviction and must be below 100%`);
             }
             continue;
@@ -203,8 +205,8 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
         if (total === 0) {
             continue; // the selected workloads are scaled to zero: nothing to evict
         }
-        const required = pct !== undefined ? Math.ceil((pct * total) / 100) : (n ?? 0);
-        if (required >= total) {
+        // One rule for config and pack (lib/contract.ts): the PDB controller rounds percentages up.
+        if (blocksEvictions({ minAvailable: minAvailable as number | string }, total)) {
             const detail = counts.map((c) => `${describe(c.w.resource)}: ${c.pods}`).join(", ");
             report(
                 `spec.minAvailable is ${fmt(minAvailable)} but the selected workloads run ${total} pod${total === 1 ? "" : "s"} (${detail}); ` +
@@ -218,7 +220,7 @@ export function checkPdbAllowsEviction(resources: PolicyResource[]): StackFindin
 // ---- production-zero-unavailable-rollout --------------------------------------------------------
 
 function isZero(v: unknown): boolean {
-    return intOrString(v) === 0 || percent(v) === 0;
+    return isZeroIntOrPercent(v);
 }
 
 export function checkZeroUnavailableRollout(r: PolicyResource, config: RolloutConfig): string[] {
@@ -227,7 +229,9 @@ export function checkZeroUnavailableRollout(r: PolicyResource, config: RolloutCo
     }
     const type = str(at(r.props, "spec", "strategy", "type")) ?? "RollingUpdate";
     if (type !== "RollingUpdate") {
-        return [`${describe(r)}: spec.strategy.type is "${type}"; production Deployments must use RollingUpdate with spec.strategy.rollingUpdate.maxUnavailable 0`];
+        return [
+            `${describe(r)}: spec.strategy.type is "${type}"; production Deployments must use RollingUpdate with spec.strategy.rollingUpdate.maxUnavailable 0`,
+        ];
     }
     const maxUnavailable = at(r.props, "spec", "strategy", "rollingUpdate", "maxUnavailable");
     if (maxUnavailable === undefined || maxUnavailable === null) {
@@ -238,7 +242,9 @@ export function checkZeroUnavailableRollout(r: PolicyResource, config: RolloutCo
     }
     const maxSurge = at(r.props, "spec", "strategy", "rollingUpdate", "maxSurge");
     if (maxSurge !== undefined && maxSurge !== null && isZero(maxSurge)) {
-        return [`${describe(r)}: spec.strategy.rollingUpdate.maxSurge is ${fmt(maxSurge)} with maxUnavailable 0; maxSurge must be at least 1 or the rollout cannot progress`];
+        return [
+            `${describe(r)}: spec.strategy.rollingUpdate.maxSurge is ${fmt(maxSurge)} with maxUnavailable 0; maxSurge must be at least 1 or the rollout cannot progress`,
+        ];
     }
     return [];
 }

@@ -55,7 +55,9 @@ export function checkReleaseChannel(r: PolicyResource): string[] {
         // Autopilot clusters are always enrolled (REGULAR unless told otherwise).
         return isAutopilot(r)
             ? []
-            : [`${describe(r)}: releaseChannel.channel is not set; enrol the cluster in a release channel (REGULAR, STABLE, RAPID or EXTENDED)`];
+            : [
+                  `${describe(r)}: releaseChannel.channel is not set; enrol the cluster in a release channel (REGULAR, STABLE, RAPID or EXTENDED)`,
+              ];
     }
     if (channel === "UNSPECIFIED") {
         return [`${describe(r)}: releaseChannel.channel is "UNSPECIFIED"; it must be REGULAR, STABLE, RAPID or EXTENDED`];
@@ -120,14 +122,16 @@ export function checkNodeServiceAccount(r: PolicyResource): string[] {
         if (r.props.removeDefaultNodePool !== true) {
             configs.push({ path: "nodeConfig", nodeConfig: rec(r.props.nodeConfig) });
         }
-        list(r.props.nodePools).forEach((p, i) => configs.push({ path: `nodePools[${i}].nodeConfig`, nodeConfig: rec(rec(p)?.nodeConfig) }));
+        list(r.props.nodePools).forEach((p, i) =>
+            configs.push({ path: `nodePools[${i}].nodeConfig`, nodeConfig: rec(rec(p)?.nodeConfig) }),
+        );
     }
     return configs
         .filter((c) => defaultSaWithCloudPlatform(c.nodeConfig))
         .map(
             (c) =>
                 `${describe(r)}: ${c.path} uses the default compute service account with the cloud-platform scope; ` +
-                    `set ${c.path}.serviceAccount to a dedicated least-privilege service account`,
+                `set ${c.path}.serviceAccount to a dedicated least-privilege service account`,
         );
 }
 
@@ -170,7 +174,8 @@ export const gcpPolicies = [
     }),
     resourcePolicy({
         name: "artifact-registry-protected",
-        description: "In production Artifact Registry Docker repositories set dockerConfig.immutableTags: true and the Pulumi protect option.",
+        description:
+            "In production Artifact Registry Docker repositories set dockerConfig.immutableTags: true and the Pulumi protect option.",
         config: ["environment"],
         check: checkRegistryProtected,
     }),

@@ -1,5 +1,6 @@
 // Images: pinned tags, digests in production, registry allowlist.
 
+import { parseImageReference, pinnedImageProblem } from "../../lib/contract";
 import { isPlaceholder } from "../lib/config";
 import type { PolicyResource, RolloutConfig } from "../lib/types";
 import { containersOf, describe, podTemplate, str } from "../lib/util";
@@ -12,26 +13,18 @@ export interface ImageRef {
     digest?: string;
 }
 
-/** Splits `registry:5000/repo/app:tag@sha256:...` without being fooled by a registry port. */
-export function parseImage(image: string): ImageRef {
-    let rest = image.trim();
-    let digest: string | undefined;
-    const at = rest.indexOf("@");
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
+/**
+ * Splits `registry:5000/repo/app:tag@sha256:...` with the one reference grammar (lib/contract.ts);
+ * undefined when the string is not an image reference at all.
+ */
+export function parseImage(image: string): ImageRef | undefined {
+    const parsed = parseImageReference(image);
+    if (!parsed.ok) {
+        return undefined;
     }
-    let tag: string | undefined;
-    const lastSlash = rest.lastIndexOf("/");
-    const colon = rest.lastIndexOf(":");
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-    }
-    return { repository: rest, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+    const { repository, tag, digest } = parsed.value;
+    return { repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
 }
-
-export const DIGEST_PATTERN = /^sha256:[a-f0-9]{64}$/;
 
 interface ImageUse {
     path: string;
@@ -55,7 +48,12 @@ export function checkImageTag(r: PolicyResource): string[] {
             out.push(`${describe(r)}: ${path} is missing; every container must name an image with a tag or digest`);
             continue;
         }
-        const ref = parseImage(image);
+        const parsed = parseImageReference(image);
+        if (!parsed.ok) {
+            out.push(`${describe(r)}: ${path} "${image}" is not an image reference: ${parsed.reason}`);
+            continue;
+        }
+        const ref = parsed.value;
         if (ref.digest) {
             continue; // a digest pins the image whatever the tag says
         }
@@ -79,8 +77,7 @@ export function checkImageDigest(r: PolicyResource, config: RolloutConfig): stri
         if (!image) {
             continue; // reported by image-tag-pinned
         }
-        const ref = parseImage(image);
-        if (!ref.digest || !DIGEST_PATTERN.test(ref.digest)) {
+        if (pinnedImageProblem(image) !== undefined) {
             out.push(
                 `${describe(r)}: ${path} "${image}" is not pinned by digest; production images must be referenced as ` +
                     `<repository>@sha256:<64 hex digits>`,
@@ -119,9 +116,7 @@ export function checkImageRegistry(r: PolicyResource, config: RolloutConfig): st
     const out: string[] = [];
     for (const { path, image } of imagesOf(r)) {
         if (image && !registryAllowed(image, prefixes)) {
-            out.push(
-                `${describe(r)}: ${path} "${image}" is not from an allowed registry; allowed prefixes: ${prefixes.join(", ")}${hint}`,
-            );
+            out.push(`${describe(r)}: ${path} "${image}" is not from an allowed registry; allowed prefixes: ${prefixes.join(", ")}${hint}`);
         }
     }
     return out;

@@ -1,21 +1,8 @@
 // Pod safety: probes, graceful shutdown, exec-form entrypoints, resources, security context.
 
+import { shellForm, shellFormProblem } from "../../lib/contract";
 import type { PolicyResource } from "../lib/types";
-import {
-    ContainerRef,
-    Dict,
-    at,
-    containersOf,
-    describe,
-    fmt,
-    isSet,
-    list,
-    longRunningKind,
-    num,
-    podTemplate,
-    rec,
-    str,
-} from "../lib/util";
+import { ContainerRef, Dict, at, containersOf, describe, fmt, isSet, list, longRunningKind, num, podTemplate, rec, str } from "../lib/util";
 import { resourcePolicy } from "../lib/wrap";
 
 /** Liveness initialDelaySeconds above this marks a slow starter that needs a startup probe. */
@@ -59,9 +46,7 @@ export function checkProbes(r: PolicyResource): string[] {
             if (problem === "missing") {
                 out.push(`${describe(r)}: ${c.path}.${field} is missing; every container must have a ${label} probe`);
             } else if (problem === "no-handler") {
-                out.push(
-                    `${describe(r)}: ${c.path}.${field} has no handler; it must set one of httpGet, tcpSocket, exec or grpc`,
-                );
+                out.push(`${describe(r)}: ${c.path}.${field} has no handler; it must set one of httpGet, tcpSocket, exec or grpc`);
             }
         }
     }
@@ -158,37 +143,13 @@ export function checkGracefulShutdown(r: PolicyResource): string[] {
 
 // ---- workload-exec-form-entrypoint --------------------------------------------------------------
 
-const SHELLS = new Set(["sh", "bash", "ash", "dash", "zsh", "ksh", "mksh"]);
-
-function isShell(arg0: string | undefined): boolean {
-    if (!arg0) {
-        return false;
-    }
-    return SHELLS.has(arg0.split("/").pop() ?? "");
-}
-
 /**
- * For an argv starting with a shell, the script passed with `-c` (also clustered flags like `-ec`).
- * undefined when the argv is not `<shell> [opts] -c <script>`.
+ * For an argv starting with a shell (any path, `env`/`busybox` in front, clustered flags like
+ * `-ec`), the script passed with `-c`; undefined otherwise. The grammar is lib/contract.ts's, so
+ * the pack and the config schema agree on every argv.
  */
 export function shellScript(argv: string[]): string | undefined {
-    if (!isShell(argv[0])) {
-        return undefined;
-    }
-    for (let i = 1; i < argv.length; i++) {
-        const a = argv[i] ?? "";
-        if (a === "-o" || a === "+o") {
-            i++; // option takes an argument, e.g. -o pipefail
-            continue;
-        }
-        if (/^-[A-Za-z]*c[A-Za-z]*$/.test(a)) {
-            return argv[i + 1];
-        }
-        if (!a.startsWith("-") && !a.startsWith("+")) {
-            return undefined; // `sh script.sh`: not the -c form
-        }
-    }
-    return undefined;
+    return shellForm(argv)?.script;
 }
 
 export function checkExecForm(r: PolicyResource): string[] {
@@ -200,13 +161,11 @@ export function checkExecForm(r: PolicyResource): string[] {
     for (const c of containers) {
         const command = list(c.container.command).map((x) => String(x));
         const args = list(c.container.args).map((x) => String(x));
-        // Without `command`, `args` replace the image CMD; a shell there is almost always PID 1 too.
-        const argv = command.length > 0 ? [...command, ...args] : args;
-        const field = command.length > 0 ? "command" : "args";
-        const script = shellScript(argv);
-        if (script !== undefined && !/^\s*exec\s/.test(script)) {
+        const problem = shellFormProblem(command, args);
+        if (problem) {
+            const shell = shellForm(problem.argv)?.shell ?? problem.argv[0];
             out.push(
-                `${describe(r)}: ${c.path}.${field} runs ${fmt(`${argv[0]} -c`)} with a script that does not start with "exec "; ` +
+                `${describe(r)}: ${c.path}.${problem.field} runs ${fmt(`${shell} -c`)} with a script that does not start with "exec "; ` +
                     `the shell stays PID 1 and ignores SIGTERM, so use the exec form (command: ["/app/binary", ...]) ` +
                     `or start the script with "exec "`,
             );

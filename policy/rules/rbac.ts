@@ -43,7 +43,9 @@ export function checkRbacSecrets(r: PolicyResource): string[] {
         const coreGroup = groups.length === 0 || groups.includes("") || groups.includes("*");
         if (coreGroup && strings(rule.resources).some((v) => v === "secrets" || v.startsWith("secrets/"))) {
             const verbs = strings(rule.verbs).join(", ");
-            out.push(`${describe(r)}: ${path}.resources grants "secrets" (verbs: ${verbs || "none"}); roles must not grant access to Secrets`);
+            out.push(
+                `${describe(r)}: ${path}.resources grants "secrets" (verbs: ${verbs || "none"}); roles must not grant access to Secrets`,
+            );
         }
     }
     return out;
@@ -56,7 +58,9 @@ export function checkRbacEscalationVerbs(r: PolicyResource): string[] {
     for (const { path, rule } of rulesOf(r)) {
         const bad = strings(rule.verbs).filter((v) => ESCALATION_VERBS.includes(v));
         if (bad.length > 0) {
-            out.push(`${describe(r)}: ${path}.verbs contains ${bad.map((v) => `"${v}"`).join(", ")}; privilege-escalation verbs (bind, escalate, impersonate) are not allowed`);
+            out.push(
+                `${describe(r)}: ${path}.verbs contains ${bad.map((v) => `"${v}"`).join(", ")}; privilege-escalation verbs (bind, escalate, impersonate) are not allowed`,
+            );
         }
     }
     return out;

@@ -112,7 +112,9 @@ export function checkHttpRouteBackends(resources: PolicyResource[]): StackFindin
                 }
             });
             if (refs.length > 0 && positive === 0) {
-                report(`spec.rules[${i}].backendRefs has no backend with a weight above 0; at least one backend per rule must receive traffic`);
+                report(
+                    `spec.rules[${i}].backendRefs has no backend with a weight above 0; at least one backend per rule must receive traffic`,
+                );
             }
         });
     }
@@ -124,7 +126,8 @@ export function checkHttpRouteBackends(resources: PolicyResource[]): StackFindin
 export const trafficPolicies = [
     stackPolicy({
         name: "service-selects-workload",
-        description: "Every Service with a selector selects the pod template labels of at least one workload of the stack in its namespace.",
+        description:
+            "Every Service with a selector selects the pod template labels of at least one workload of the stack in its namespace.",
         check: (resources) => checkServiceSelectors(resources),
     }),
     stackPolicy({

@@ -36,7 +36,10 @@ describe("availability", () => {
             assert.deepStrictEqual(checkProductionReplicas([single], staging), []);
             const findings = checkProductionReplicas([single], production);
             assert.strictEqual(findings[0]?.resource, single);
-            assert.match(findings[0]?.message ?? "", /^StatefulSet staging-demo\/cache: spec\.replicas is 1 \(default\); production workloads must run more than 1 replica/);
+            assert.match(
+                findings[0]?.message ?? "",
+                /^StatefulSet staging-demo\/cache: spec\.replicas is 1 \(default\); production workloads must run more than 1 replica/,
+            );
         });
 
         it("reports an HPA that may scale to one replica", () => {
@@ -50,7 +53,11 @@ describe("availability", () => {
 
     describe("production-pdb-coverage", () => {
         it("passes when a PDB in the namespace selects every active workload", () => {
-            const stack = [deployment(), deployment({ name: "demo-green", annotations: { "rollout.dev/role": "idle" }, replicas: 0 }), pdb("demo", DEMO)];
+            const stack = [
+                deployment(),
+                deployment({ name: "demo-green", annotations: { "rollout.dev/role": "idle" }, replicas: 0 }),
+                pdb("demo", DEMO),
+            ];
             assert.deepStrictEqual(checkPdbCoverage(stack, production), []);
         });
 
@@ -59,7 +66,10 @@ describe("availability", () => {
             assert.deepStrictEqual(checkPdbCoverage(stack, staging), []);
             const [msg, ...rest] = messages(checkPdbCoverage(stack, production));
             assert.strictEqual(rest.length, 0);
-            assert.match(msg ?? "", /^Deployment staging-demo\/demo: no PodDisruptionBudget in namespace staging-demo selects spec\.template\.metadata\.labels \{app\.kubernetes\.io\/name=demo, /);
+            assert.match(
+                msg ?? "",
+                /^Deployment staging-demo\/demo: no PodDisruptionBudget in namespace staging-demo selects spec\.template\.metadata\.labels \{app\.kubernetes\.io\/name=demo, /,
+            );
         });
     });
 
@@ -72,7 +82,12 @@ describe("availability", () => {
 
         it("counts HPA minReplicas and sums the selected workloads", () => {
             const blue = deployment({ name: "demo-blue", replicas: 2, labels: { "rollout.dev/slot": "blue" } });
-            const green = deployment({ name: "demo-green", replicas: 0, labels: { "rollout.dev/slot": "green" }, annotations: { "rollout.dev/role": "idle" } });
+            const green = deployment({
+                name: "demo-green",
+                replicas: 0,
+                labels: { "rollout.dev/slot": "green" },
+                annotations: { "rollout.dev/role": "idle" },
+            });
             assert.deepStrictEqual(checkPdbAllowsEviction([blue, green, pdb("demo", DEMO, { minAvailable: 1 })]), []);
             const scaled = [mutate(deployment(), (p) => delete p.spec.replicas), hpa("demo", { kind: "Deployment", name: "demo" }, 3)];
             assert.deepStrictEqual(checkPdbAllowsEviction([...scaled, pdb("demo", DEMO, { minAvailable: 2 })]), []);
@@ -175,7 +190,10 @@ describe("availability", () => {
         it("requires pulumi.com/skipAwait on OnDelete StatefulSets/DaemonSets", () => {
             assert.deepStrictEqual(checkOnDeleteSkipAwait(statefulSet()), []);
             const onDelete = mutate(statefulSet(), (p) => (p.spec.updateStrategy = { type: "OnDelete" }));
-            assert.match(checkOnDeleteSkipAwait(onDelete)[0] ?? "", /^StatefulSet staging-demo\/cache: spec\.updateStrategy\.type is OnDelete but .*skipAwait"\] is not set; it must be "true"/);
+            assert.match(
+                checkOnDeleteSkipAwait(onDelete)[0] ?? "",
+                /^StatefulSet staging-demo\/cache: spec\.updateStrategy\.type is OnDelete but .*skipAwait"\] is not set; it must be "true"/,
+            );
             const ok = mutate(onDelete, (p) => (p.metadata.annotations["pulumi.com/skipAwait"] = "true"));
             assert.deepStrictEqual(checkOnDeleteSkipAwait(ok), []);
         });

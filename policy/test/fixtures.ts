@@ -170,7 +170,12 @@ export function service(name: string, selector: Record<string, string>, namespac
     };
 }
 
-export function pdb(name: string, matchLabels: Record<string, string>, budget: { minAvailable?: number | string; maxUnavailable?: number | string } = { maxUnavailable: 1 }, namespace = NAMESPACE): PolicyResource {
+export function pdb(
+    name: string,
+    matchLabels: Record<string, string>,
+    budget: { minAvailable?: number | string; maxUnavailable?: number | string } = { maxUnavailable: 1 },
+    namespace = NAMESPACE,
+): PolicyResource {
     return {
         type: "kubernetes:policy/v1:PodDisruptionBudget",
         name,
@@ -183,7 +188,12 @@ export function pdb(name: string, matchLabels: Record<string, string>, budget: {
     };
 }
 
-export function hpa(name: string, target: { kind: string; name: string }, minReplicas: number | undefined, namespace = NAMESPACE): PolicyResource {
+export function hpa(
+    name: string,
+    target: { kind: string; name: string },
+    minReplicas: number | undefined,
+    namespace = NAMESPACE,
+): PolicyResource {
     return {
         type: "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
         name,
@@ -249,10 +259,26 @@ export function deployerRole(namespace = NAMESPACE): PolicyResource {
     return role(
         "cd-deployer",
         [
-            { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
-            { apiGroups: [""], resources: ["services", "configmaps", "serviceaccounts"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
-            { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
-            { apiGroups: ["gateway.networking.k8s.io"], resources: ["httproutes"], verbs: ["get", "list", "watch", "create", "update", "patch", "delete"] },
+            {
+                apiGroups: ["apps"],
+                resources: ["deployments", "statefulsets", "daemonsets"],
+                verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+            },
+            {
+                apiGroups: [""],
+                resources: ["services", "configmaps", "serviceaccounts"],
+                verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+            },
+            {
+                apiGroups: ["policy"],
+                resources: ["poddisruptionbudgets"],
+                verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+            },
+            {
+                apiGroups: ["gateway.networking.k8s.io"],
+                resources: ["httproutes"],
+                verbs: ["get", "list", "watch", "create", "update", "patch", "delete"],
+            },
         ],
         { namespace },
     );
@@ -359,13 +385,22 @@ export function compliantStack(): PolicyResource[] {
         gkeCluster(),
         nodePool(),
         registry(),
-        iamMember("roles/artifactregistry.reader", "serviceAccount:gke-nodes@acme-prod.iam.gserviceaccount.com", "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember"),
+        iamMember(
+            "roles/artifactregistry.reader",
+            "serviceAccount:gke-nodes@acme-prod.iam.gserviceaccount.com",
+            "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+        ),
         blue,
         green,
         service("demo", { "app.kubernetes.io/name": "demo", "rollout.dev/slot": "blue" }),
         service("demo-preview", { "app.kubernetes.io/name": "demo", "rollout.dev/slot": "green" }),
         pdb("demo", { "app.kubernetes.io/name": "demo" }, { maxUnavailable: 1 }),
-        httpRoute("demo", [[{ name: "demo", weight: 100 }, { name: "demo-preview", weight: 0 }]]),
+        httpRoute("demo", [
+            [
+                { name: "demo", weight: 100 },
+                { name: "demo-preview", weight: 0 },
+            ],
+        ]),
         deployerRole(),
         binding("cd-deployer", { kind: "Role", name: "cd-deployer" }, [CD_SUBJECT]),
         defaultDeny(),

@@ -72,7 +72,12 @@ describe("gcp", () => {
     describe("gke-node-service-account", () => {
         it("passes a dedicated node service account", () => {
             assert.deepStrictEqual(checkNodeServiceAccount(nodePool()), []);
-            assert.deepStrictEqual(checkNodeServiceAccount(nodePool({ serviceAccount: undefined, oauthScopes: ["https://www.googleapis.com/auth/logging.write"] })), []);
+            assert.deepStrictEqual(
+                checkNodeServiceAccount(
+                    nodePool({ serviceAccount: undefined, oauthScopes: ["https://www.googleapis.com/auth/logging.write"] }),
+                ),
+                [],
+            );
         });
 
         it("reports the default compute account with cloud-platform (node pool and default pool)", () => {
@@ -81,7 +86,10 @@ describe("gcp", () => {
             ]);
             const cluster = gkeCluster({
                 removeDefaultNodePool: false,
-                nodeConfig: { serviceAccount: "123-compute@developer.gserviceaccount.com", oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+                nodeConfig: {
+                    serviceAccount: "123-compute@developer.gserviceaccount.com",
+                    oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+                },
             });
             assert.strictEqual(checkNodeServiceAccount(cluster).length, 1);
         });
@@ -89,12 +97,22 @@ describe("gcp", () => {
 
     describe("gcp-iam-no-primitive-roles", () => {
         it("passes predefined roles to specific principals", () => {
-            assert.deepStrictEqual(checkIamBindings(iamMember("roles/container.developer", "serviceAccount:cd@acme-prod.iam.gserviceaccount.com")), []);
+            assert.deepStrictEqual(
+                checkIamBindings(iamMember("roles/container.developer", "serviceAccount:cd@acme-prod.iam.gserviceaccount.com")),
+                [],
+            );
         });
 
         it("reports primitive roles and public members", () => {
-            assert.match(checkIamBindings(iamMember("roles/editor", "serviceAccount:cd@acme-prod.iam.gserviceaccount.com"))[0] ?? "", /role is "roles\/editor"; grant a predefined or custom role/);
-            const pub = iamMember("roles/artifactregistry.reader", "allUsers", "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
+            assert.match(
+                checkIamBindings(iamMember("roles/editor", "serviceAccount:cd@acme-prod.iam.gserviceaccount.com"))[0] ?? "",
+                /role is "roles\/editor"; grant a predefined or custom role/,
+            );
+            const pub = iamMember(
+                "roles/artifactregistry.reader",
+                "allUsers",
+                "gcp:artifactregistry/repositoryIamMember:RepositoryIamMember",
+            );
             assert.deepStrictEqual(checkIamBindings(pub), [
                 'RepositoryIamMember iam-roles-artifactregistry-reader: member "allUsers" makes roles/artifactregistry.reader public; grant it to specific principals',
             ]);

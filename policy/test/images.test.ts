@@ -15,7 +15,11 @@ describe("images", () => {
     it("parses tags, digests and registry ports", () => {
         assert.deepStrictEqual(parseImage("localhost:5000/demo"), { repository: "localhost:5000/demo" });
         assert.deepStrictEqual(parseImage("localhost:5000/demo:1.2"), { repository: "localhost:5000/demo", tag: "1.2" });
-        assert.deepStrictEqual(parseImage(`ghcr.io/acme/demo:1.2@${DIGEST}`), { repository: "ghcr.io/acme/demo", tag: "1.2", digest: DIGEST });
+        assert.deepStrictEqual(parseImage(`ghcr.io/acme/demo:1.2@${DIGEST}`), {
+            repository: "ghcr.io/acme/demo",
+            tag: "1.2",
+            digest: DIGEST,
+        });
     });
 
     describe("image-tag-pinned", () => {
@@ -60,8 +64,14 @@ describe("images", () => {
         it("accepts images under an allowed prefix, at a path boundary", () => {
             const cfg = resolveConfig({ environment: "production", allowedRegistries: [REGISTRY] });
             assert.deepStrictEqual(checkImageRegistry(deployment(), cfg), []);
-            assert.ok(registryAllowed("us-central1-docker.pkg.dev/acme-prod/rollout/demo:1", ["us-central1-docker.pkg.dev/acme-prod/rollout"]));
-            assert.ok(!registryAllowed("us-central1-docker.pkg.dev/acme-prod/rollout-evil/demo:1", ["us-central1-docker.pkg.dev/acme-prod/rollout"]));
+            assert.ok(
+                registryAllowed("us-central1-docker.pkg.dev/acme-prod/rollout/demo:1", ["us-central1-docker.pkg.dev/acme-prod/rollout"]),
+            );
+            assert.ok(
+                !registryAllowed("us-central1-docker.pkg.dev/acme-prod/rollout-evil/demo:1", [
+                    "us-central1-docker.pkg.dev/acme-prod/rollout",
+                ]),
+            );
         });
 
         it("rejects images from other registries", () => {
@@ -74,7 +84,10 @@ describe("images", () => {
         it("fails closed on an unreplaced sample placeholder and says so", () => {
             const cfg = resolveConfig({ environment: "production", allowedRegistries: ["<region>-docker.pkg.dev/<project>/<repo>/"] });
             const [msg] = checkImageRegistry(deployment(), cfg);
-            assert.match(msg ?? "", /still holds the placeholder "<region>-docker\.pkg\.dev\/<project>\/<repo>\/"; replace it .* policy\/config\/production\.json/);
+            assert.match(
+                msg ?? "",
+                /still holds the placeholder "<region>-docker\.pkg\.dev\/<project>\/<repo>\/"; replace it .* policy\/config\/production\.json/,
+            );
         });
     });
 });

@@ -67,14 +67,20 @@ describe("pod safety", () => {
             });
             const [msg, ...rest] = checkStartupProbe(r);
             assert.strictEqual(rest.length, 0);
-            assert.match(msg ?? "", /^Deployment staging-demo\/demo: spec\.template\.spec\.containers\[0\]\.livenessProbe\.initialDelaySeconds is 90; slow starters must use .*startupProbe/);
+            assert.match(
+                msg ?? "",
+                /^Deployment staging-demo\/demo: spec\.template\.spec\.containers\[0\]\.livenessProbe\.initialDelaySeconds is 90; slow starters must use .*startupProbe/,
+            );
         });
     });
 
     describe("workload-graceful-shutdown", () => {
         it("accepts sleep.seconds and exec sleep drains shorter than the grace period", () => {
             assert.deepStrictEqual(checkGracefulShutdown(deployment()), []);
-            const exec = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].lifecycle.preStop = { exec: { command: ["/bin/sleep", "15"] } }));
+            const exec = mutate(
+                deployment(),
+                (p) => (p.spec.template.spec.containers[0].lifecycle.preStop = { exec: { command: ["/bin/sleep", "15"] } }),
+            );
             assert.deepStrictEqual(checkGracefulShutdown(exec), []);
             assert.strictEqual(drainSeconds({ lifecycle: { preStop: { exec: { command: ["sleep", "7"] } } } }), 7);
         });
@@ -87,7 +93,10 @@ describe("pod safety", () => {
         });
 
         it("reports a preStop hook that is not a sleep drain", () => {
-            const r = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].lifecycle.preStop = { exec: { command: ["sh", "-c", "sleep 5"] } }));
+            const r = mutate(
+                deployment(),
+                (p) => (p.spec.template.spec.containers[0].lifecycle.preStop = { exec: { command: ["sh", "-c", "sleep 5"] } }),
+            );
             assert.match(checkGracefulShutdown(r)[0] ?? "", /lifecycle\.preStop is not a recognised drain/);
         });
 
@@ -100,7 +109,10 @@ describe("pod safety", () => {
                 `Deployment staging-demo/demo: spec.template.spec.terminationGracePeriodSeconds is 30 (default); it must be greater than the preStop drain of 30s in ${C0}`,
             ]);
             const shorter = mutate(deployment(), (p) => (p.spec.template.spec.terminationGracePeriodSeconds = 5));
-            assert.match(checkGracefulShutdown(shorter)[0] ?? "", /terminationGracePeriodSeconds is 5; it must be greater than the preStop drain of 10s/);
+            assert.match(
+                checkGracefulShutdown(shorter)[0] ?? "",
+                /terminationGracePeriodSeconds is 5; it must be greater than the preStop drain of 10s/,
+            );
         });
     });
 
@@ -117,12 +129,18 @@ describe("pod safety", () => {
         });
 
         it("reports sh -c / bash -c scripts that keep the shell as PID 1", () => {
-            const sh = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].command = ["sh", "-c", "/app/migrate && /app/server"]));
+            const sh = mutate(
+                deployment(),
+                (p) => (p.spec.template.spec.containers[0].command = ["sh", "-c", "/app/migrate && /app/server"]),
+            );
             assert.deepStrictEqual(checkExecForm(sh), [
                 `Deployment staging-demo/demo: ${C0}.command runs "sh -c" with a script that does not start with "exec "; ` +
                     `the shell stays PID 1 and ignores SIGTERM, so use the exec form (command: ["/app/binary", ...]) or start the script with "exec "`,
             ]);
-            const bashArgs = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].args = ["/bin/bash", "-ec", "node server.js"]));
+            const bashArgs = mutate(
+                deployment(),
+                (p) => (p.spec.template.spec.containers[0].args = ["/bin/bash", "-ec", "node server.js"]),
+            );
             assert.match(checkExecForm(bashArgs)[0] ?? "", /containers\[0\]\.args runs "\/bin\/bash -c"/);
         });
 

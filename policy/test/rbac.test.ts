@@ -18,19 +18,33 @@ describe("rbac", () => {
                 'Role staging-demo/everything: rules[0].resources contains "*"; list the exact resources the role needs',
                 'Role staging-demo/everything: rules[0].verbs contains "*"; list the exact verbs the role needs',
             ]);
-            const cr = role("reader", [{ apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] }, { apiGroups: [""], resources: ["pods"], verbs: ["*"] }], { cluster: true });
-            assert.deepStrictEqual(checkRbacWildcards(cr), ['ClusterRole reader: rules[1].verbs contains "*"; list the exact verbs the role needs']);
+            const cr = role(
+                "reader",
+                [
+                    { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
+                    { apiGroups: [""], resources: ["pods"], verbs: ["*"] },
+                ],
+                { cluster: true },
+            );
+            assert.deepStrictEqual(checkRbacWildcards(cr), [
+                'ClusterRole reader: rules[1].verbs contains "*"; list the exact verbs the role needs',
+            ]);
         });
     });
 
     describe("rbac-no-secrets-access", () => {
         it("passes roles without secrets, and secrets of another API group", () => {
             assert.deepStrictEqual(checkRbacSecrets(deployerRole()), []);
-            assert.deepStrictEqual(checkRbacSecrets(role("ext", [{ apiGroups: ["external-secrets.io"], resources: ["secrets"], verbs: ["get"] }])), []);
+            assert.deepStrictEqual(
+                checkRbacSecrets(role("ext", [{ apiGroups: ["external-secrets.io"], resources: ["secrets"], verbs: ["get"] }])),
+                [],
+            );
         });
 
         it("reports any rule granting core secrets", () => {
-            const r = role("reader", [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }], { cluster: true });
+            const r = role("reader", [{ apiGroups: [""], resources: ["configmaps", "secrets"], verbs: ["get", "list"] }], {
+                cluster: true,
+            });
             assert.deepStrictEqual(checkRbacSecrets(r), [
                 'ClusterRole reader: rules[0].resources grants "secrets" (verbs: get, list); roles must not grant access to Secrets',
             ]);
@@ -57,8 +71,16 @@ describe("rbac", () => {
     describe("rbac-cd-least-privilege", () => {
         it("passes a namespaced RoleBinding of the CD account to a narrow Role, and other accounts", () => {
             assert.deepStrictEqual(checkCdAccountBindings(binding("cd", { kind: "Role", name: "cd-deployer" }, [CD_SUBJECT]), config), []);
-            assert.deepStrictEqual(checkCdAccountBindings(binding("view", { kind: "ClusterRole", name: "view" }, [CD_SUBJECT]), config), []);
-            const other = binding("ops", { kind: "ClusterRole", name: "cluster-admin" }, [{ kind: "ServiceAccount", name: "ops", namespace: "ops" }], { cluster: true });
+            assert.deepStrictEqual(
+                checkCdAccountBindings(binding("view", { kind: "ClusterRole", name: "view" }, [CD_SUBJECT]), config),
+                [],
+            );
+            const other = binding(
+                "ops",
+                { kind: "ClusterRole", name: "cluster-admin" },
+                [{ kind: "ServiceAccount", name: "ops", namespace: "ops" }],
+                { cluster: true },
+            );
             assert.deepStrictEqual(checkCdAccountBindings(other, config), []);
         });
 
@@ -67,20 +89,33 @@ describe("rbac", () => {
             assert.deepStrictEqual(checkCdAccountBindings(crb, config), [
                 "ClusterRoleBinding cd-admin: subjects[0] is the CD service account cd/cd-agent bound cluster-wide (roleRef ClusterRole cluster-admin); the CD account must only get namespaced RoleBindings to narrow Roles",
             ]);
-            const viaUser = binding("cd-view", { kind: "ClusterRole", name: "view" }, [{ kind: "User", name: "system:serviceaccount:cd:cd-agent" }], { cluster: true });
+            const viaUser = binding(
+                "cd-view",
+                { kind: "ClusterRole", name: "view" },
+                [{ kind: "User", name: "system:serviceaccount:cd:cd-agent" }],
+                { cluster: true },
+            );
             assert.strictEqual(checkCdAccountBindings(viaUser, config).length, 1);
         });
 
         it("reports RoleBindings of the CD account to cluster-admin, admin or edit", () => {
             for (const name of ["cluster-admin", "admin", "edit"]) {
                 const rb = binding("cd", { kind: "ClusterRole", name }, [{ kind: "ServiceAccount", name: "cd-agent", namespace: "cd" }]);
-                assert.match(checkCdAccountBindings(rb, config)[0] ?? "", new RegExp(`^RoleBinding staging-demo/cd: roleRef is ClusterRole "${name}" for the CD service account cd/cd-agent`));
+                assert.match(
+                    checkCdAccountBindings(rb, config)[0] ?? "",
+                    new RegExp(`^RoleBinding staging-demo/cd: roleRef is ClusterRole "${name}" for the CD service account cd/cd-agent`),
+                );
             }
         });
 
         it("uses the configured cdServiceAccount", () => {
             const custom = resolveConfig({ cdServiceAccount: "delivery/argo" });
-            const crb = binding("argo", { kind: "ClusterRole", name: "edit" }, [{ kind: "ServiceAccount", name: "argo", namespace: "delivery" }], { cluster: true });
+            const crb = binding(
+                "argo",
+                { kind: "ClusterRole", name: "edit" },
+                [{ kind: "ServiceAccount", name: "argo", namespace: "delivery" }],
+                { cluster: true },
+            );
             assert.strictEqual(checkCdAccountBindings(crb, config).length, 0);
             assert.strictEqual(checkCdAccountBindings(crb, custom).length, 1);
         });

@@ -102,7 +102,10 @@ describe("policy pack served by @pulumi/policy (gRPC, as the CLI drives it)", fu
         for (const p of advertised) {
             const ours = policies.find((x) => x.name === p.getName());
             assert.strictEqual(p.getEnforcementlevel(), pb.EnforcementLevel.MANDATORY);
-            assert.strictEqual(p.getPolicyType(), ours?.kind === "stack" ? pb.PolicyType.POLICY_TYPE_STACK : pb.PolicyType.POLICY_TYPE_RESOURCE);
+            assert.strictEqual(
+                p.getPolicyType(),
+                ours?.kind === "stack" ? pb.PolicyType.POLICY_TYPE_STACK : pb.PolicyType.POLICY_TYPE_RESOURCE,
+            );
             assert.deepStrictEqual(Object.keys(p.getConfigschema()?.getProperties()?.toJavaScript() ?? {}), ours?.configKeys);
         }
     });
@@ -129,15 +132,24 @@ describe("policy pack served by @pulumi/policy (gRPC, as the CLI drives it)", fu
             "workload-probes",
         ]);
         assert.ok(diags.every((d) => d.getEnforcementlevel() === pb.EnforcementLevel.MANDATORY));
-        assert.match(diags.find((d) => d.getPolicyname() === "workload-probes")?.getMessage() ?? "", /containers\[0\]\.readinessProbe is missing/);
+        assert.match(
+            diags.find((d) => d.getPolicyname() === "workload-probes")?.getMessage() ?? "",
+            /containers\[0\]\.readinessProbe is missing/,
+        );
 
         assert.deepStrictEqual(await analyze(deployment()), []);
         assert.deepStrictEqual(await analyze(gkeCluster({}, true)), []);
-        assert.deepStrictEqual((await analyze(gkeCluster({}, false))).map((d) => d.getPolicyname()), ["gke-cluster-protected"]);
+        assert.deepStrictEqual(
+            (await analyze(gkeCluster({}, false))).map((d) => d.getPolicyname()),
+            ["gke-cluster-protected"],
+        );
     });
 
     it("Analyze downgrades rules that read an unknown value during preview to advisory", async () => {
-        const unknownImage = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].image = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"));
+        const unknownImage = mutate(
+            deployment(),
+            (p) => (p.spec.template.spec.containers[0].image = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"),
+        );
         const req = new pb.AnalyzeRequest();
         req.setType(unknownImage.type);
         req.setName(unknownImage.name);
@@ -145,8 +157,16 @@ describe("policy pack served by @pulumi/policy (gRPC, as the CLI drives it)", fu
         req.setProperties(Struct.fromJavaScript(unknownImage.props as Record<string, never>));
         req.setOptions(options(false));
         const diags = (await unary<pb.AnalyzeResponse>((cb) => client.analyze(req, cb))).getDiagnosticsList();
-        assert.deepStrictEqual(diags.map((d) => d.getPolicyname()).sort(), ["image-digest-production", "image-registry-allowlist", "image-tag-pinned"]);
-        assert.ok(diags.every((d) => d.getEnforcementlevel() === pb.EnforcementLevel.ADVISORY && /can't be known during preview/.test(d.getMessage())));
+        assert.deepStrictEqual(diags.map((d) => d.getPolicyname()).sort(), [
+            "image-digest-production",
+            "image-registry-allowlist",
+            "image-tag-pinned",
+        ]);
+        assert.ok(
+            diags.every(
+                (d) => d.getEnforcementlevel() === pb.EnforcementLevel.ADVISORY && /can't be known during preview/.test(d.getMessage()),
+            ),
+        );
     });
 
     it("AnalyzeStack attributes stack violations to the offending resource's urn", async () => {

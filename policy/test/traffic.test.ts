@@ -5,7 +5,12 @@ import { deployment, httpRoute, mutate, service, statefulSet } from "./fixtures"
 
 const messages = (fs: StackFinding[]) => fs.map((f) => f.message);
 const blue = deployment({ name: "demo-blue", labels: { "rollout.dev/slot": "blue" } });
-const green = deployment({ name: "demo-green", labels: { "rollout.dev/slot": "green" }, replicas: 0, annotations: { "rollout.dev/role": "idle" } });
+const green = deployment({
+    name: "demo-green",
+    labels: { "rollout.dev/slot": "green" },
+    replicas: 0,
+    annotations: { "rollout.dev/role": "idle" },
+});
 
 describe("traffic", () => {
     describe("service-selects-workload", () => {
@@ -27,7 +32,10 @@ describe("traffic", () => {
             const findings = checkServiceSelectors([blue, green, svc]);
             assert.strictEqual(findings.length, 1);
             assert.strictEqual(findings[0]?.resource, svc);
-            assert.match(findings[0]?.message ?? "", /^Service staging-demo\/demo: spec\.selector \{app\.kubernetes\.io\/name=demo, rollout\.dev\/slot=purple\} matches the pod template labels of no Deployment/);
+            assert.match(
+                findings[0]?.message ?? "",
+                /^Service staging-demo\/demo: spec\.selector \{app\.kubernetes\.io\/name=demo, rollout\.dev\/slot=purple\} matches the pod template labels of no Deployment/,
+            );
         });
 
         it("does not match workloads of another namespace", () => {
@@ -40,15 +48,32 @@ describe("traffic", () => {
         const services = [service("demo-stable", {}), service("demo-canary", {})];
 
         it("passes weighted backends naming Services of the stack (CustomResource and typed HTTPRoute)", () => {
-            const rules = [[{ name: "demo-stable", weight: 90 }, { name: "demo-canary", weight: 10 }], [{ name: "demo-stable" }]];
+            const rules = [
+                [
+                    { name: "demo-stable", weight: 90 },
+                    { name: "demo-canary", weight: 10 },
+                ],
+                [{ name: "demo-stable" }],
+            ];
             assert.deepStrictEqual(checkHttpRouteBackends([...services, httpRoute("demo", rules)]), []);
             assert.deepStrictEqual(checkHttpRouteBackends([...services, httpRoute("demo", rules, { typed: true })]), []);
-            const allOnCanary = [[{ name: "demo-stable", weight: 0 }, { name: "demo-canary", weight: 1000000 }]];
+            const allOnCanary = [
+                [
+                    { name: "demo-stable", weight: 0 },
+                    { name: "demo-canary", weight: 1000000 },
+                ],
+            ];
             assert.deepStrictEqual(checkHttpRouteBackends([...services, httpRoute("demo", allOnCanary)]), []);
         });
 
         it("reports weights that are not integers in 0..1000000", () => {
-            const route = httpRoute("demo", [[{ name: "demo-stable", weight: 1.5 }, { name: "demo-canary", weight: 1000001 }, { name: "demo-canary", weight: "10" }]]);
+            const route = httpRoute("demo", [
+                [
+                    { name: "demo-stable", weight: 1.5 },
+                    { name: "demo-canary", weight: 1000001 },
+                    { name: "demo-canary", weight: "10" },
+                ],
+            ]);
             assert.deepStrictEqual(messages(checkHttpRouteBackends([...services, route])), [
                 "HTTPRoute staging-demo/demo: spec.rules[0].backendRefs[0].weight is 1.5; it must be an integer between 0 and 1000000",
                 "HTTPRoute staging-demo/demo: spec.rules[0].backendRefs[1].weight is 1000001; it must be an integer between 0 and 1000000",
@@ -58,7 +83,16 @@ describe("traffic", () => {
         });
 
         it("reports a rule whose backends all have weight 0", () => {
-            const route = httpRoute("demo", [[{ name: "demo-stable", weight: 0 }, { name: "demo-canary", weight: 0 }]], { typed: true });
+            const route = httpRoute(
+                "demo",
+                [
+                    [
+                        { name: "demo-stable", weight: 0 },
+                        { name: "demo-canary", weight: 0 },
+                    ],
+                ],
+                { typed: true },
+            );
             assert.deepStrictEqual(messages(checkHttpRouteBackends([...services, route])), [
                 "HTTPRoute staging-demo/demo: spec.rules[0].backendRefs has no backend with a weight above 0; at least one backend per rule must receive traffic",
             ]);
@@ -66,7 +100,10 @@ describe("traffic", () => {
 
         it("reports backends naming missing Services, other namespaces or wrong ports", () => {
             const route = httpRoute("demo", [
-                [{ name: "demo-stable", weight: 50 }, { name: "demo-green", weight: 50 }],
+                [
+                    { name: "demo-stable", weight: 50 },
+                    { name: "demo-green", weight: 50 },
+                ],
                 [{ name: "demo-stable", namespace: "prod" }],
                 [{ name: "demo-canary", port: 8443 }],
             ]);

@@ -162,7 +162,9 @@ const resourceCases: Record<string, ResourceCase> = {
     },
     "rbac-no-escalation-verbs": {
         pass: deployerRole(),
-        fail: role("esc", [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"] }], { cluster: true }),
+        fail: role("esc", [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"] }], {
+            cluster: true,
+        }),
         expect: /contains "escalate"/,
     },
     "rbac-cd-least-privilege": {
@@ -217,7 +219,11 @@ interface StackCase {
 
 const stackCases: Record<string, StackCase> = {
     "production-replicas": {
-        pass: [deployment(), mutate(deployment({ name: "api", app: "api" }), (p) => delete p.spec.replicas), hpa("api", { kind: "Deployment", name: "api" }, 2)],
+        pass: [
+            deployment(),
+            mutate(deployment({ name: "api", app: "api" }), (p) => delete p.spec.replicas),
+            hpa("api", { kind: "Deployment", name: "api" }, 2),
+        ],
         fail: [deployment({ replicas: 1 })],
         culprit: "demo",
         expect: /spec\.replicas is 1;/,
@@ -328,7 +334,11 @@ describe("policy wrappers", () => {
         assert.strictEqual(runResource("image-digest-production", tagged, {}).length, 1, "default environment is production");
         assert.strictEqual(runResource("image-digest-production", tagged, { environment: "production" }).length, 1);
         assert.strictEqual(runResource("image-digest-production", tagged, { environment: "staging" }).length, 0);
-        assert.strictEqual(runResource("image-digest-production", tagged, { environment: "bogus" }).length, 1, "invalid falls back to production");
+        assert.strictEqual(
+            runResource("image-digest-production", tagged, { environment: "bogus" }).length,
+            1,
+            "invalid falls back to production",
+        );
         assert.strictEqual(runStack("production-replicas", [deployment({ replicas: 1 })], { environment: "local" }).length, 0);
         assert.strictEqual(runResource("gke-cluster-protected", gkeCluster({}, false), { environment: "staging" }).length, 0);
     });
@@ -357,7 +367,13 @@ describe("policy wrappers", () => {
             const r = proxied(mutate(deployment(), (p) => (p.spec.template.spec.containers[0].image = UNKNOWN_STRING)));
             assert.throws(() => runResource("image-digest-production", r), UnknownValueError);
             assert.throws(() => runResource("image-tag-pinned", r), UnknownValueError);
-            for (const name of ["workload-probes", "workload-graceful-shutdown", "container-resources", "pod-security-context", "workload-min-ready-seconds"]) {
+            for (const name of [
+                "workload-probes",
+                "workload-graceful-shutdown",
+                "container-resources",
+                "pod-security-context",
+                "workload-min-ready-seconds",
+            ]) {
                 assert.deepStrictEqual(runResource(name, r), [], name);
             }
             assert.deepStrictEqual(runStack("service-selects-workload", [r, service("demo-svc", DEMO)]), []);

@@ -25,7 +25,7 @@ describe("e2e policy pack on a real preview", () => {
     strict["workload-min-ready-seconds"] = { enforcementLevel: "mandatory" };
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "strict.json");
     fs.writeFileSync(file, JSON.stringify(strict));
-    await assert.rejects(s.preview({ dir: policyDir, config: file }), (e: Error) => /mandatory/.test(e.message) && /workload-min-ready-seconds/.test(e.message) && /minReadySeconds is 0/.test(e.message));
+    await assert.rejects(s.preview({ dir: policyDir, config: file }), (e: Error) => /mandatory/.test(e.message) && /workload-min-ready-seconds/.test(e.message) && /minReadySeconds is not set \(0\)/.test(e.message));
   });
 });
 

@@ -9,7 +9,10 @@ function readmeDefaults(): Map<string, string[]> {
   const section = readme.split("### Per-environment defaults")[1].split("\n\n")[1];
   const rows = new Map<string, string[]>();
   for (const line of section.split("\n").slice(2)) {
-    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
     rows.set(cells[0].split(" ")[0], cells.slice(1));
   }
   return rows;
@@ -23,7 +26,11 @@ describe("config: documented defaults", () => {
     const keys = Object.keys(defaultsByEnvironment.local) as (keyof EnvironmentDefaults)[];
     assert.deepEqual([...table.keys()].sort(), [...keys].sort());
     for (const key of keys) {
-      assert.deepEqual(table.get(key), environments.map((env) => asCell(defaultsByEnvironment[env][key])), `README row ${key}`);
+      assert.deepEqual(
+        table.get(key),
+        environments.map((env) => asCell(defaultsByEnvironment[env][key])),
+        `README row ${key}`,
+      );
     }
   });
 });
