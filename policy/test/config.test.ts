@@ -127,6 +127,10 @@ describe("policy pack config files", () => {
         const M = "mandatory";
         const expected: Record<string, [string, string, string]> = {
             "workload-probes": [A, M, M],
+            "namespace-network-policy": [A, M, M],
+            "gateway-https-only": [A, M, M],
+            "no-secret-values-in-config": [M, M, M],
+            "app-identity-not-shared": [M, M, M],
             "workload-startup-probe": [A, A, M],
             "workload-graceful-shutdown": [A, A, M],
             "workload-exec-form-entrypoint": [A, A, M],
