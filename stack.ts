@@ -74,9 +74,10 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     provider = kubeconfigProvider(`${env}-k8s`, { context: config.cluster.context, path: config.cluster.path });
   }
 
-  const gitSha = config.image.source === "build"
-    ? resolveGitSha({ configured: config.image.gitSha, environment: ctx.envSha, fromGit: ctx.gitHead ?? (() => gitHead(ctx.projectDir)) })
-    : undefined;
+  const gitSha =
+    config.image.source === "build"
+      ? resolveGitSha({ configured: config.image.gitSha, environment: ctx.envSha, fromGit: ctx.gitHead ?? (() => gitHead(ctx.projectDir)) })
+      : undefined;
   const image = new AppImage(`${env}-image`, {
     config: config.image,
     registryUrl: registry?.url,
@@ -93,7 +94,11 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     image: image.ref,
     version,
     provider,
-    kubeAccess: cluster ? { kubeconfig: cluster.kubeconfig } : config.cluster.provider === "kubeconfig" ? { kubeconfig: config.cluster.path, context: config.cluster.context } : undefined,
+    kubeAccess: cluster
+      ? { kubeconfig: cluster.kubeconfig }
+      : config.cluster.provider === "kubeconfig"
+        ? { kubeconfig: config.cluster.path, context: config.cluster.context }
+        : undefined,
     protectNamespace: protect,
   });
   const apps = environmentApps.apps;
@@ -110,7 +115,9 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
 
   return {
     environment: env,
-    clusterName: cluster ? cluster.name : pulumi.output(config.cluster.provider === "kubeconfig" ? config.cluster.context ?? "current-context" : ""),
+    clusterName: cluster
+      ? cluster.name
+      : pulumi.output(config.cluster.provider === "kubeconfig" ? (config.cluster.context ?? "current-context") : ""),
     kubeconfig: cluster?.kubeconfig,
     registryUrl: registry?.url,
     image: image.ref,
@@ -124,4 +131,3 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     rolloutPlan: pulumi.all([image.ref, version]).apply(([ref, v]) => apps.map((a) => withImage(a.plan, stackImage, ref, v))),
   };
 }
-

@@ -38,7 +38,12 @@ interface Row {
 }
 
 type App = Record<string, unknown> & { name: string };
-const common = { replicas: N, podAnnotations: { "rollout.dev/ready-delay": `${delay}s` }, lifecycle: { drainSeconds: 1 }, progressDeadlineSeconds: 120 };
+const common = {
+  replicas: N,
+  podAnnotations: { "rollout.dev/ready-delay": `${delay}s` },
+  lifecycle: { drainSeconds: 1 },
+  progressDeadlineSeconds: 120,
+};
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /** The first moment the workload's generation moves past `from` (the engine's first write to it). */
@@ -46,13 +51,18 @@ function firstWrite(kind: string, name: string, ns: string): { seen: Promise<num
   let initial: number | undefined;
   let resolve: (t: number) => void = () => undefined;
   const seen = new Promise<number>((r) => (resolve = r));
-  const p: ChildProcess = spawn("kubectl", ["--kubeconfig", kubeconfig, "get", `${kind}/${name}`, "-n", ns, "--watch", "-o", "json"], { stdio: ["ignore", "pipe", "ignore"] });
+  const p: ChildProcess = spawn("kubectl", ["--kubeconfig", kubeconfig, "get", `${kind}/${name}`, "-n", ns, "--watch", "-o", "json"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   p.stdout!.setEncoding("utf8");
-  p.stdout!.on("data", jsonStream((o) => {
-    const g = Number(o.metadata?.generation);
-    if (initial === undefined) initial = g;
-    else if (g > initial) resolve(Date.now());
-  }));
+  p.stdout!.on(
+    "data",
+    jsonStream((o) => {
+      const g = Number(o.metadata?.generation);
+      if (initial === undefined) initial = g;
+      else if (g > initial) resolve(Date.now());
+    }),
+  );
   return { seen, stop: () => p.kill() };
 }
 
@@ -60,10 +70,20 @@ function firstWrite(kind: string, name: string, ns: string): { seen: Promise<num
 async function plainKubectl(apps: App[]): Promise<number> {
   const twin = apps.map((a) => ({ ...a, name: `${a.name}k` }));
   const apply = async (v: number) => {
-    const manifests = (await renderLocal(twin, localImage(v))).manifests.filter((m) => m.kind !== "RolloutGate" && (m.namespace === `local-${twin[0].name}` || m.name === `local-${twin[0].name}`));
-    kubectl(kubeconfig, ["apply", "--server-side", "--force-conflicts", "--field-manager=bench-plain", "-f", "-"], manifests.map((m) => stringify(m.object)).join("---\n"));
+    const manifests = (await renderLocal(twin, localImage(v))).manifests.filter(
+      (m) => m.kind !== "RolloutGate" && (m.namespace === `local-${twin[0].name}` || m.name === `local-${twin[0].name}`),
+    );
+    kubectl(
+      kubeconfig,
+      ["apply", "--server-side", "--force-conflicts", "--field-manager=bench-plain", "-f", "-"],
+      manifests.map((m) => stringify(m.object)).join("---\n"),
+    );
     for (const m of manifests.filter((x) => ["Deployment", "StatefulSet"].includes(x.kind))) {
-      const r = spawnSync("kubectl", ["--kubeconfig", kubeconfig, "rollout", "status", "-n", m.namespace!, `${m.kind.toLowerCase()}/${m.name}`, "--timeout=300s"], { encoding: "utf8" });
+      const r = spawnSync(
+        "kubectl",
+        ["--kubeconfig", kubeconfig, "rollout", "status", "-n", m.namespace!, `${m.kind.toLowerCase()}/${m.name}`, "--timeout=300s"],
+        { encoding: "utf8" },
+      );
       if (r.status !== 0) throw new Error(r.stderr);
     }
   };
@@ -79,8 +99,14 @@ interface Measured {
   overhead: { total: number; cliStart: number; program: number; toFirstWrite: number };
 }
 
-async function measuredUp(stack: EngineStack, apps: App[], version: number, workload: { kind: string; name: string }, service: string): Promise<Measured> {
-  await stack.setConfig(localConfig(apps, localImage(version), `cd-${stack.options.stack}`));
+async function measuredUp(
+  stack: EngineStack,
+  apps: App[],
+  version: number,
+  workload: { kind: string; name: string },
+  service: string,
+): Promise<Measured> {
+  await stack.setConfig(localConfig(apps, localImage(version), stack.options.stack));
   const ns = `local-${apps[0].name}`;
   await readyEndpoints(kubeconfig, ns, service, 1);
   const watch = observe(kubeconfig, ns, service, apps[0].name);
@@ -94,7 +120,12 @@ async function measuredUp(stack: EngineStack, apps: App[], version: number, work
   return {
     seconds,
     obs,
-    overhead: { total: (first - t0) / 1000, cliStart: (programTimings.start - t0) / 1000, program: (programTimings.end - programTimings.start) / 1000, toFirstWrite: (first - programTimings.end) / 1000 },
+    overhead: {
+      total: (first - t0) / 1000,
+      cliStart: (programTimings.start - t0) / 1000,
+      program: (programTimings.end - programTimings.start) / 1000,
+      toFirstWrite: (first - programTimings.end) / 1000,
+    },
   };
 }
 
@@ -124,23 +155,64 @@ interface Case {
 
 const cases: Case[] = [
   // maxSurge 2, maxUnavailable 0 -> ceil(10/2) waves of `delay`.
-  { strategy: "rolling", apps: () => [{ name: "brolling", ...common, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }], workload: { kind: "deployment", name: "brolling" }, service: "brolling", limitSeconds: Math.ceil(N / 2) * delay, rollback: true },
+  {
+    strategy: "rolling",
+    apps: () => [{ name: "brolling", ...common, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }],
+    workload: { kind: "deployment", name: "brolling" },
+    service: "brolling",
+    limitSeconds: Math.ceil(N / 2) * delay,
+    rollback: true,
+  },
   // One wave, after every old pod is gone.
-  { strategy: "recreate", apps: () => [{ name: "brecreate", ...common, strategy: { type: "recreate" } }], workload: { kind: "deployment", name: "brecreate" }, service: "brecreate", limitSeconds: delay, rollback: true },
+  {
+    strategy: "recreate",
+    apps: () => [{ name: "brecreate", ...common, strategy: { type: "recreate" } }],
+    workload: { kind: "deployment", name: "brecreate" },
+    service: "brecreate",
+    limitSeconds: delay,
+    rollback: true,
+  },
   // Green rolls 1 -> 2 (surge 25%: ceil(10/3) waves), then live switches; rollback flips back to warm blue.
   {
     strategy: "blue-green",
-    apps: (phase) => [{ name: "bbluegreen", ...common, strategy: { type: "blueGreen", slots: { blue: { image: localImage(1) }, green: {} }, ...(phase === "release" ? { autoPromote: true } : { live: "blue" }) } }],
-    workload: { kind: "deployment", name: "bbluegreen-green" }, service: "bbluegreen", limitSeconds: Math.ceil(N / 3) * delay, latency: (o) => switchLatency(o, localVersion(2), N), rollback: true,
+    apps: (phase) => [
+      {
+        name: "bbluegreen",
+        ...common,
+        strategy: {
+          type: "blueGreen",
+          slots: { blue: { image: localImage(1) }, green: {} },
+          ...(phase === "release" ? { autoPromote: true } : { live: "blue" }),
+        },
+      },
+    ],
+    workload: { kind: "deployment", name: "bbluegreen-green" },
+    service: "bbluegreen",
+    limitSeconds: Math.ceil(N / 3) * delay,
+    latency: (o) => switchLatency(o, localVersion(2), N),
+    rollback: true,
   },
   // By replicas, 20%: 2 canary pods in one wave, then stable scales to 8; rollback = weight 0.
   {
     strategy: "canary-20%",
-    apps: (phase) => [{ name: "bcanary", ...common, strategy: { type: "canary", stable: { image: localImage(1) }, weight: phase === "release" ? 20 : 0 } }],
-    workload: { kind: "deployment", name: "bcanary" }, service: "bcanary", limitSeconds: delay, latency: (o) => servingLatency(o, localVersion(2), 2), rollback: true,
+    apps: (phase) => [
+      { name: "bcanary", ...common, strategy: { type: "canary", stable: { image: localImage(1) }, weight: phase === "release" ? 20 : 0 } },
+    ],
+    workload: { kind: "deployment", name: "bcanary" },
+    service: "bcanary",
+    limitSeconds: delay,
+    latency: (o) => servingLatency(o, localVersion(2), 2),
+    rollback: true,
   },
   // Parallel pod management, RollingUpdate: one ordinal at a time -> N waves.
-  { strategy: "statefulset-rolling", apps: () => [{ name: "bsts", ...common, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }], workload: { kind: "statefulset", name: "bsts" }, service: "bsts", limitSeconds: N * delay, rollback: false },
+  {
+    strategy: "statefulset-rolling",
+    apps: () => [{ name: "bsts", ...common, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }],
+    workload: { kind: "statefulset", name: "bsts" },
+    service: "bsts",
+    limitSeconds: N * delay,
+    rollback: false,
+  },
 ];
 
 async function bench(): Promise<Row[]> {
@@ -149,7 +221,9 @@ async function bench(): Promise<Row[]> {
     const stack = await openLocalVariant(`bench-${c.apps("first")[0].name}`, c.apps("first"), localImage(1), { stateDir, kubeconfig });
     await stack.up();
     const release = await measuredUp(stack, c.apps("release"), 2, c.workload, c.service);
-    const rollback = c.rollback ? await measuredUp(stack, c.apps("rollback"), c.strategy === "blue-green" ? 2 : 1, c.workload, c.service) : undefined;
+    const rollback = c.rollback
+      ? await measuredUp(stack, c.apps("rollback"), c.strategy === "blue-green" ? 2 : 1, c.workload, c.service)
+      : undefined;
     const kubectlSeconds = await plainKubectl(c.apps("release"));
     await stack.destroy();
     rows.push({
@@ -177,7 +251,12 @@ async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   if (!clusterIsUp(kubeconfig)) throw new Error(`no control plane at ${kubeconfig}: run npm run cluster:up first`);
   if (!json) console.log(formatVersions(engineVersions()));
-  const namespaces = cases.flatMap((c) => [`local-${c.apps("first")[0].name}`, `local-${c.apps("first")[0].name}k`, `cd-bench-${c.apps("first")[0].name}`]);
+  const namespaces = cases.flatMap((c) => [
+    `local-${c.apps("first")[0].name}`,
+    `local-${c.apps("first")[0].name}k`,
+    `cd-bench-${c.apps("first")[0].name}`,
+    `gw-bench-${c.apps("first")[0].name}`,
+  ]);
   // A previous run's namespaces may still be terminating: start from none.
   kubectl(kubeconfig, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
   const rows = await bench();

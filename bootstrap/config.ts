@@ -4,7 +4,9 @@ import { z } from "zod";
 
 export const bootstrapNamespace = "bootstrap";
 
-const projectId = z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { error: "expected a GCP project ID (6-30 lower-case letters, digits, '-')" });
+const projectId = z
+  .string()
+  .regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, { error: "expected a GCP project ID (6-30 lower-case letters, digits, '-')" });
 const ref = z.string().regex(/^[A-Za-z0-9._/-]+$/, { error: "expected a git ref name such as 'main' or 'v'" });
 
 const bootstrapSchema = z.strictObject({
@@ -15,7 +17,10 @@ const bootstrapSchema = z.strictObject({
   /** `owner/name`: the only repository whose workflows may exchange a token. */
   githubRepository: z.string().regex(/^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/, { error: "expected 'owner/name'" }),
   /** Globally unique bucket name. @default `<project>-pulumi-state` */
-  stateBucket: z.string().regex(/^[a-z0-9][-a-z0-9_]{1,61}[a-z0-9]$/, { error: "expected a bucket name (3-63 lower-case letters, digits, '-', '_')" }).optional(),
+  stateBucket: z
+    .string()
+    .regex(/^[a-z0-9][-a-z0-9_]{1,61}[a-z0-9]$/, { error: "expected a bucket name (3-63 lower-case letters, digits, '-', '_')" })
+    .optional(),
   /** Old versions of each state file kept for recovery. */
   stateVersionsKept: z.int().min(1).max(1000).default(20),
   environments: z.strictObject({
@@ -27,7 +32,10 @@ const bootstrapSchema = z.strictObject({
     production: z.strictObject({
       project: projectId,
       /** The protected GitHub environment production jobs must run in (required reviewers live there). */
-      environment: z.string().regex(/^[A-Za-z0-9._-]+$/, { error: "expected a GitHub environment name" }).default("production"),
+      environment: z
+        .string()
+        .regex(/^[A-Za-z0-9._-]+$/, { error: "expected a GitHub environment name" })
+        .default("production"),
       /** Only tags starting with this deploy production (release tags). */
       tagPrefix: ref.default("v"),
     }),
@@ -45,7 +53,10 @@ export class BootstrapConfigError extends Error {
 }
 
 function keyPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, p, i) => (typeof p === "number" ? `${out}[${p}]` : `${out}${i === 0 ? ":" : "."}${String(p)}`), bootstrapNamespace);
+  return path.reduce<string>(
+    (out, p, i) => (typeof p === "number" ? `${out}[${p}]` : `${out}${i === 0 ? ":" : "."}${String(p)}`),
+    bootstrapNamespace,
+  );
 }
 
 function decode(v: unknown): unknown {
@@ -64,7 +75,8 @@ export function parseBootstrapConfig(raw: Readonly<Record<string, unknown>>): Bo
   for (const [fullKey, value] of Object.entries(raw)) {
     const [ns, key] = fullKey.split(":", 2);
     if (ns !== bootstrapNamespace) continue;
-    if (!knownKeys.includes(key)) problems.push(`${fullKey}: unknown key; expected one of ${knownKeys.map((k) => `${bootstrapNamespace}:${k}`).join(", ")}`);
+    if (!knownKeys.includes(key))
+      problems.push(`${fullKey}: unknown key; expected one of ${knownKeys.map((k) => `${bootstrapNamespace}:${k}`).join(", ")}`);
     else values[key] = decode(value);
   }
   const result = bootstrapSchema.safeParse(values, { reportInput: true });
@@ -75,8 +87,14 @@ export function parseBootstrapConfig(raw: Readonly<Record<string, unknown>>): Bo
         continue;
       }
       const input = (issue as { input?: unknown }).input;
-      const expected = issue.message.startsWith("expected") ? issue.message : issue.code === "invalid_type" ? `expected ${issue.expected}` : `expected a valid value (${issue.message})`;
-      problems.push(`${keyPath(issue.path)}: ${expected}, got ${input === undefined ? "nothing (the key is missing)" : JSON.stringify(input)}`);
+      const expected = issue.message.startsWith("expected")
+        ? issue.message
+        : issue.code === "invalid_type"
+          ? `expected ${issue.expected}`
+          : `expected a valid value (${issue.message})`;
+      problems.push(
+        `${keyPath(issue.path)}: ${expected}, got ${input === undefined ? "nothing (the key is missing)" : JSON.stringify(input)}`,
+      );
     }
   }
   if (problems.length > 0) throw new BootstrapConfigError(problems);

@@ -73,14 +73,33 @@ export function onlyGrantsCondition(roles: readonly string[]): { title: string; 
  */
 export function deployerProjectRoles(): RoleGrant[] {
   return [
-    { role: "roles/container.admin", why: "GKE cluster and node pool, and inside it namespaces, RBAC Roles/RoleBindings (RBAC escalation checks need the permissions granted), workloads" },
-    { role: "roles/iam.serviceAccountAdmin", why: "service accounts for nodes, CI and each app, and their roles/iam.workloadIdentityUser bindings" },
+    {
+      role: "roles/container.admin",
+      why: "GKE cluster and node pool, and inside it namespaces, RBAC Roles/RoleBindings (RBAC escalation checks need the permissions granted), workloads",
+    },
+    {
+      role: "roles/iam.serviceAccountAdmin",
+      why: "service accounts for nodes, CI and each app, and their roles/iam.workloadIdentityUser bindings",
+    },
     { role: "roles/iam.serviceAccountUser", why: "actAs on the node service account the cluster runs as" },
-    { role: "roles/resourcemanager.projectIamAdmin", why: "the node service account's logging/monitoring roles and CI's cluster viewer role, nothing else (conditioned)", condition: onlyGrantsCondition(grantableRoles) },
-    { role: "roles/artifactregistry.admin", why: "the image repository, its cleanup policy and per-repository reader/writer IAM; pushes the build" },
-    { role: "roles/secretmanager.admin", why: "per-secret secretAccessor bindings for each app's service account (setIamPolicy on a secret exists in no smaller predefined role); values are never read by the stack" },
+    {
+      role: "roles/resourcemanager.projectIamAdmin",
+      why: "the node service account's logging/monitoring roles and CI's cluster viewer role, nothing else (conditioned)",
+      condition: onlyGrantsCondition(grantableRoles),
+    },
+    {
+      role: "roles/artifactregistry.admin",
+      why: "the image repository, its cleanup policy and per-repository reader/writer IAM; pushes the build",
+    },
+    {
+      role: "roles/secretmanager.admin",
+      why: "per-secret secretAccessor bindings for each app's service account (setIamPolicy on a secret exists in no smaller predefined role); values are never read by the stack",
+    },
     { role: "roles/certificatemanager.editor", why: "the Google-managed certificate, certificate map and map entry of the Gateway" },
-    { role: "roles/compute.publicIpAdmin", why: "the Gateway's global static IP address (DNS points at it before the certificate can be issued)" },
+    {
+      role: "roles/compute.publicIpAdmin",
+      why: "the Gateway's global static IP address (DNS points at it before the certificate can be issued)",
+    },
   ];
 }
 

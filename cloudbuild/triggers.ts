@@ -47,7 +47,9 @@ const BRANCH = /^[A-Za-z0-9._/-]+$/;
 /** Every problem with the args, as `key: expected ..., got ...`. */
 export function triggerArgProblems(args: CloudBuildTriggersArgs): string[] {
   const problems: string[] = [];
-  const bad = (key: string, expected: string, got: unknown): void => { problems.push(`${key}: expected ${expected}, got ${JSON.stringify(got)}`); };
+  const bad = (key: string, expected: string, got: unknown): void => {
+    problems.push(`${key}: expected ${expected}, got ${JSON.stringify(got)}`);
+  };
   if (!/^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(args.project)) bad("project", "a GCP project id", args.project);
   if (!/^[a-z]+-[a-z]+\d+$/.test(args.location)) bad("location", "a region such as europe-west1", args.location);
   const repo = REPOSITORY.exec(args.repository);
@@ -56,10 +58,17 @@ export function triggerArgProblems(args: CloudBuildTriggersArgs): string[] {
   for (const key of ["stagingServiceAccount", "productionServiceAccount"] as const) {
     if (!SERVICE_ACCOUNT.test(args[key])) bad(key, "a service account email <id>@<project>.iam.gserviceaccount.com", args[key]);
   }
-  if (args.stagingServiceAccount === args.productionServiceAccount) bad("productionServiceAccount", "an account other than the staging one", args.productionServiceAccount);
-  if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/.test(args.backendUrl)) bad("backendUrl", "gs://<bucket>[/<prefix>]", args.backendUrl);
-  if (!/^gcpkms:\/\/projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(args.secretsProvider)) bad("secretsProvider", "gcpkms://projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>", args.secretsProvider);
-  if (args.deployImage !== undefined && (!/^[^\s:@]+(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/.test(args.deployImage) || args.deployImage.endsWith(":latest"))) bad("deployImage", "an image pinned by a tag other than latest or by digest", args.deployImage);
+  if (args.stagingServiceAccount === args.productionServiceAccount)
+    bad("productionServiceAccount", "an account other than the staging one", args.productionServiceAccount);
+  if (!/^gs:\/\/[a-z0-9][a-z0-9._-]{1,220}[a-z0-9](\/.*)?$/.test(args.backendUrl))
+    bad("backendUrl", "gs://<bucket>[/<prefix>]", args.backendUrl);
+  if (!/^gcpkms:\/\/projects\/[^/]+\/locations\/[^/]+\/keyRings\/[^/]+\/cryptoKeys\/[^/]+$/.test(args.secretsProvider))
+    bad("secretsProvider", "gcpkms://projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>", args.secretsProvider);
+  if (
+    args.deployImage !== undefined &&
+    (!/^[^\s:@]+(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/.test(args.deployImage) || args.deployImage.endsWith(":latest"))
+  )
+    bad("deployImage", "an image pinned by a tag other than latest or by digest", args.deployImage);
   if (args.branch !== undefined && !BRANCH.test(args.branch)) bad("branch", "a branch name", args.branch);
   return problems;
 }
@@ -67,7 +76,10 @@ export function triggerArgProblems(args: CloudBuildTriggersArgs): string[] {
 /** The two triggers; throws, naming every bad key, before anything is registered. */
 export function triggerSpecs(args: CloudBuildTriggersArgs): TriggerSpec[] {
   const problems = triggerArgProblems(args);
-  if (problems.length > 0) throw new Error(`invalid Cloud Build trigger args (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`);
+  if (problems.length > 0)
+    throw new Error(
+      `invalid Cloud Build trigger args (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  - ${problems.join("\n  - ")}`,
+    );
   const common = {
     _PULUMI_BACKEND_URL: args.backendUrl,
     _PULUMI_SECRETS_PROVIDER: args.secretsProvider,
@@ -107,18 +119,22 @@ export class CloudBuildTriggers extends pulumi.ComponentResource {
     super("rollout:cloudbuild:Triggers", name, {}, opts);
     const ids: Partial<Record<TriggerSpec["key"], pulumi.Output<string>>> = {};
     for (const spec of specs) {
-      const trigger = new gcp.cloudbuild.Trigger(`${name}-${spec.key}`, {
-        project: args.project,
-        location: args.location,
-        name: `${name}-${spec.key}`,
-        description: spec.description,
-        filename: spec.filename,
-        repositoryEventConfig: { repository: args.repository, push: spec.push },
-        // The build runs as this account: the one identity of that path, no key file.
-        serviceAccount: `projects/${args.project}/serviceAccounts/${spec.serviceAccount}`,
-        approvalConfig: { approvalRequired: spec.approvalRequired },
-        substitutions: { ...spec.substitutions },
-      }, { parent: this });
+      const trigger = new gcp.cloudbuild.Trigger(
+        `${name}-${spec.key}`,
+        {
+          project: args.project,
+          location: args.location,
+          name: `${name}-${spec.key}`,
+          description: spec.description,
+          filename: spec.filename,
+          repositoryEventConfig: { repository: args.repository, push: spec.push },
+          // The build runs as this account: the one identity of that path, no key file.
+          serviceAccount: `projects/${args.project}/serviceAccounts/${spec.serviceAccount}`,
+          approvalConfig: { approvalRequired: spec.approvalRequired },
+          substitutions: { ...spec.substitutions },
+        },
+        { parent: this },
+      );
       ids[spec.key] = trigger.id;
     }
     this.triggerIds = ids as Record<TriggerSpec["key"], pulumi.Output<string>>;

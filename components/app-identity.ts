@@ -36,16 +36,24 @@ export class AppGoogleIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppGoogleIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:identity:AppGoogleIdentity", name, {}, opts);
-    const sa = new gcp.serviceaccount.Account(`${name}-gsa`, {
-      project: args.project,
-      accountId: appAccountId(args.id),
-      displayName: `App ${args.id.app} in ${args.id.environment}`,
-    }, { parent: this });
-    new gcp.serviceaccount.IAMMember(`${name}-gsa-workload-identity`, {
-      serviceAccountId: sa.name,
-      role: "roles/iam.workloadIdentityUser",
-      member: kubernetesMember(args.project, namespaceOf(args.id), args.kubernetesServiceAccount),
-    }, { parent: this });
+    const sa = new gcp.serviceaccount.Account(
+      `${name}-gsa`,
+      {
+        project: args.project,
+        accountId: appAccountId(args.id),
+        displayName: `App ${args.id.app} in ${args.id.environment}`,
+      },
+      { parent: this },
+    );
+    new gcp.serviceaccount.IAMMember(
+      `${name}-gsa-workload-identity`,
+      {
+        serviceAccountId: sa.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: kubernetesMember(args.project, namespaceOf(args.id), args.kubernetesServiceAccount),
+      },
+      { parent: this },
+    );
     this.email = sa.email;
     this.member = pulumi.interpolate`serviceAccount:${sa.email}`;
     this.registerOutputs({ email: this.email });

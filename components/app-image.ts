@@ -46,20 +46,24 @@ export class AppImage extends pulumi.ComponentResource {
         const context = path.resolve(args.projectDir ?? process.cwd(), config.context);
         const registryUrl = pulumi.output(args.registryUrl);
         const token = gcp.organizations.getClientConfigOutput({ parent: this }).accessToken;
-        const image = new docker.Image(name, {
-          imageName: pulumi.interpolate`${registryUrl}/${config.name}:${sha}`,
-          build: {
-            context,
-            dockerfile: path.join(context, config.dockerfile),
-            platform: config.platform,
-            args: { VERSION: sha.slice(0, 12), COMMIT: sha },
+        const image = new docker.Image(
+          name,
+          {
+            imageName: pulumi.interpolate`${registryUrl}/${config.name}:${sha}`,
+            build: {
+              context,
+              dockerfile: path.join(context, config.dockerfile),
+              platform: config.platform,
+              args: { VERSION: sha.slice(0, 12), COMMIT: sha },
+            },
+            registry: {
+              server: registryUrl.apply((url) => url.split("/")[0]),
+              username: "oauth2accesstoken",
+              password: pulumi.secret(token),
+            },
           },
-          registry: {
-            server: registryUrl.apply((url) => url.split("/")[0]),
-            username: "oauth2accesstoken",
-            password: pulumi.secret(token),
-          },
-        }, { parent: this });
+          { parent: this },
+        );
         ref = image.repoDigest.apply((d) => pinnedImage(d, `${name}: pushed image`).ref);
         this.commit = pulumi.output(sha);
         break;
@@ -69,7 +73,9 @@ export class AppImage extends pulumi.ComponentResource {
         const commit = source.requireOutput("imageCommit").apply((v) => String(v));
         ref = pulumi.all([source.requireOutput("image"), commit]).apply(([v, c]) => {
           if (args.expectCommit && !pulumi.runtime.isDryRun() && c !== args.expectCommit) {
-            throw new Error(`${config.fromStack} runs commit ${c}, but this update must deploy ${args.expectCommit}: deploy that commit to ${config.fromStack} first`);
+            throw new Error(
+              `${config.fromStack} runs commit ${c}, but this update must deploy ${args.expectCommit}: deploy that commit to ${config.fromStack} first`,
+            );
           }
           return pinnedImage(String(v), `${config.fromStack} output 'image'`).ref;
         });
@@ -78,13 +84,17 @@ export class AppImage extends pulumi.ComponentResource {
         // pullers get read access to that one repository.
         (args.pullers ?? []).forEach((member, i) => {
           const repo = ref.apply(requireRepository);
-          new gcp.artifactregistry.RepositoryIamMember(`${name}-promoted-reader-${i}`, {
-            project: repo.project,
-            location: repo.location,
-            repository: repo.repository,
-            role: "roles/artifactregistry.reader",
-            member,
-          }, { parent: this });
+          new gcp.artifactregistry.RepositoryIamMember(
+            `${name}-promoted-reader-${i}`,
+            {
+              project: repo.project,
+              location: repo.location,
+              repository: repo.repository,
+              role: "roles/artifactregistry.reader",
+              member,
+            },
+            { parent: this },
+          );
         });
         break;
       }
@@ -101,6 +111,7 @@ export class AppImage extends pulumi.ComponentResource {
 
 function requireRepository(ref: string): { location: string; project: string; repository: string } {
   const repo = artifactRegistryRepository(ref);
-  if (!repo) throw new Error(`promoted image '${ref}': expected an Artifact Registry image (<location>-docker.pkg.dev/<project>/<repository>/...)`);
+  if (!repo)
+    throw new Error(`promoted image '${ref}': expected an Artifact Registry image (<location>-docker.pkg.dev/<project>/<repository>/...)`);
   return repo;
 }

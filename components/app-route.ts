@@ -20,13 +20,25 @@ export interface AppRouteArgs {
 export class AppRoute extends pulumi.ComponentResource {
   constructor(name: string, args: AppRouteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:traffic:AppRoute", name, {}, opts);
-    const spec = args.liveService.apply((svc) => edge.liveRoute(args.app, args.id, args.traffic, svc) as { apiVersion: string; kind: string; metadata: k8s.types.input.meta.v1.ObjectMeta; spec: Record<string, unknown> });
-    new k8s.apiextensions.CustomResource(`${name}-httproute`, {
-      apiVersion: "gateway.networking.k8s.io/v1",
-      kind: "HTTPRoute",
-      metadata: spec.metadata,
-      spec: spec.spec,
-    }, { parent: this, provider: args.provider, dependsOn: [args.gateway] });
+    const spec = args.liveService.apply(
+      (svc) =>
+        edge.liveRoute(args.app, args.id, args.traffic, svc) as {
+          apiVersion: string;
+          kind: string;
+          metadata: k8s.types.input.meta.v1.ObjectMeta;
+          spec: Record<string, unknown>;
+        },
+    );
+    new k8s.apiextensions.CustomResource(
+      `${name}-httproute`,
+      {
+        apiVersion: "gateway.networking.k8s.io/v1",
+        kind: "HTTPRoute",
+        metadata: spec.metadata,
+        spec: spec.spec,
+      },
+      { parent: this, provider: args.provider, dependsOn: [args.gateway] },
+    );
     this.registerOutputs({});
   }
 }

@@ -26,19 +26,35 @@ export class AppSecrets extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:secrets:AppSecrets", name, {}, opts);
-    const grants = args.app.secrets.map((s) => new gcp.secretmanager.SecretIamMember(`${name}-${s.name}-accessor`, {
-      project: args.project,
-      secretId: s.name,
-      role: "roles/secretmanager.secretAccessor",
-      member: args.reader,
-    }, { parent: this }));
-    const spc = secretProviderClass(args.app, args.id, args.project) as { apiVersion: string; kind: string; metadata: Record<string, unknown>; spec: Record<string, unknown> };
-    const cls = new k8s.apiextensions.CustomResource(`${name}-secretproviderclass`, {
-      apiVersion: spc.apiVersion,
-      kind: spc.kind,
-      metadata: { ...spc.metadata, namespace: args.namespace },
-      spec: spc.spec,
-    }, { parent: this, provider: args.provider });
+    const grants = args.app.secrets.map(
+      (s) =>
+        new gcp.secretmanager.SecretIamMember(
+          `${name}-${s.name}-accessor`,
+          {
+            project: args.project,
+            secretId: s.name,
+            role: "roles/secretmanager.secretAccessor",
+            member: args.reader,
+          },
+          { parent: this },
+        ),
+    );
+    const spc = secretProviderClass(args.app, args.id, args.project) as {
+      apiVersion: string;
+      kind: string;
+      metadata: Record<string, unknown>;
+      spec: Record<string, unknown>;
+    };
+    const cls = new k8s.apiextensions.CustomResource(
+      `${name}-secretproviderclass`,
+      {
+        apiVersion: spc.apiVersion,
+        kind: spc.kind,
+        metadata: { ...spc.metadata, namespace: args.namespace },
+        spec: spc.spec,
+      },
+      { parent: this, provider: args.provider },
+    );
     this.ready = [cls, ...grants];
     this.registerOutputs({});
   }

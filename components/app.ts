@@ -58,34 +58,46 @@ export class App extends pulumi.ComponentResource {
     const k8sOpts = { parent: this, provider: args.provider };
     this.plan = planApp(app, { environment, image: stackImage, version: stackImage });
 
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
-      metadata: {
-        name: namespaceOf(id),
-        labels: {
-          ...commonLabels(id),
-          // The restricted Pod Security Standard: the API server itself rejects unsafe pods.
-          "pod-security.kubernetes.io/enforce": "restricted",
-          "pod-security.kubernetes.io/enforce-version": "latest",
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: namespaceOf(id),
+          labels: {
+            ...commonLabels(id),
+            // The restricted Pod Security Standard: the API server itself rejects unsafe pods.
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+          },
         },
       },
-    }, { ...k8sOpts, protect: args.protectNamespace ?? false });
+      { ...k8sOpts, protect: args.protectNamespace ?? false },
+    );
     this.namespace = ns.metadata.name;
     const inNs = { ...k8sOpts, dependsOn: [ns] };
 
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-serviceaccount`, {
-      metadata: {
-        name: app.name, namespace: ns.metadata.name, labels: commonLabels(id),
-        ...(args.googleServiceAccount ? { annotations: { [gkeServiceAccountAnnotation]: args.googleServiceAccount } } : {}),
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-serviceaccount`,
+      {
+        metadata: {
+          name: app.name,
+          namespace: ns.metadata.name,
+          labels: commonLabels(id),
+          ...(args.googleServiceAccount ? { annotations: { [gkeServiceAccountAnnotation]: args.googleServiceAccount } } : {}),
+        },
+        automountServiceAccountToken: false,
       },
-      automountServiceAccountToken: false,
-    }, inNs);
+      inNs,
+    );
 
     const cmSpec = objects.configMap(app, id);
-    const cm = cmSpec && new k8s.core.v1.ConfigMap(`${name}-configmap-${cmSpec.metadata!.name}`, cmSpec, {
-      ...inNs,
-      // Older revisions keep their config: `kubectl rollout undo` brings back pods that still find it.
-      retainOnDelete: true,
-    });
+    const cm =
+      cmSpec &&
+      new k8s.core.v1.ConfigMap(`${name}-configmap-${cmSpec.metadata!.name}`, cmSpec, {
+        ...inNs,
+        // Older revisions keep their config: `kubectl rollout undo` brings back pods that still find it.
+        retainOnDelete: true,
+      });
     const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : []), ...(args.beforePods?.(ns.metadata.name, this) ?? [])];
     // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record).
     const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.version} (${args.image})`;
@@ -94,10 +106,20 @@ export class App extends pulumi.ComponentResource {
       ...this.plan.workloads.map((w): Entry => ({
         key: `workload:${w.name}`,
         after: w.after,
-        create: (deps) => this.workload(w, app, id, {
-          image: orStack(w.image, args.image), version: orStack(w.version, args.version), changeCause,
-          configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined, serviceAccountName: sa.metadata.name,
-        }, { ...inNs, dependsOn: [...podDeps, ...deps] }),
+        create: (deps) =>
+          this.workload(
+            w,
+            app,
+            id,
+            {
+              image: orStack(w.image, args.image),
+              version: orStack(w.version, args.version),
+              changeCause,
+              configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined,
+              serviceAccountName: sa.metadata.name,
+            },
+            { ...inNs, dependsOn: [...podDeps, ...deps] },
+          ),
       })),
       ...this.plan.services.map((s): Entry => ({
         key: `service:${s.name}`,
@@ -123,7 +145,11 @@ export class App extends pulumi.ComponentResource {
     if (budget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget(app, id, budget), inNs);
     const main = this.plan.workloads[0];
     const hpa = objects.horizontalPodAutoscaler(app, id, { kind: app.kind, name: main.name });
-    if (hpa) new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpa, { ...inNs, dependsOn: [ns, created.get(`workload:${main.name}`)!] });
+    if (hpa)
+      new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpa, {
+        ...inNs,
+        dependsOn: [ns, created.get(`workload:${main.name}`)!],
+      });
 
     this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, plan: this.plan });
   }
@@ -132,14 +158,31 @@ export class App extends pulumi.ComponentResource {
     w: WorkloadPlan,
     app: AppConfig,
     id: AppIdentity,
-    inputs: { image: pulumi.Input<string>; version: pulumi.Input<string>; changeCause: pulumi.Output<string>; configMapName?: string; serviceAccountName: pulumi.Output<string> },
+    inputs: {
+      image: pulumi.Input<string>;
+      version: pulumi.Input<string>;
+      changeCause: pulumi.Output<string>;
+      configMapName?: string;
+      serviceAccountName: pulumi.Output<string>;
+    },
     opts: pulumi.CustomResourceOptions,
   ): pulumi.CustomResource {
-    const args = pulumi.all([inputs.image, inputs.version, inputs.changeCause, inputs.serviceAccountName]).apply(([image, version, changeCause, serviceAccountName]): objects.WorkloadArgs => ({
-      app, id, name: w.name, image, version, trackLabels: w.trackLabels, replicas: w.replicas, update: w.update,
-      configMapName: inputs.configMapName, serviceAccountName, changeCause,
-      annotations: w.role ? { [roleAnnotation]: w.role } : undefined,
-    }));
+    const args = pulumi
+      .all([inputs.image, inputs.version, inputs.changeCause, inputs.serviceAccountName])
+      .apply(([image, version, changeCause, serviceAccountName]): objects.WorkloadArgs => ({
+        app,
+        id,
+        name: w.name,
+        image,
+        version,
+        trackLabels: w.trackLabels,
+        replicas: w.replicas,
+        update: w.update,
+        configMapName: inputs.configMapName,
+        serviceAccountName,
+        changeCause,
+        annotations: w.role ? { [roleAnnotation]: w.role } : undefined,
+      }));
     const resourceName = `${w.name}-${w.kind.toLowerCase()}`;
     // The HPA owns spec.replicas after creation; the provider then keeps the live value.
     if (app.hpa && w.role === undefined) opts = { ...opts, ignoreChanges: ["spec.replicas"] };
@@ -164,25 +207,45 @@ export class App extends pulumi.ComponentResource {
     // once applied: its targets are already available. The provider's own Service await would add
     // a fixed 10 s endpoint "settle" to every switch and rollback, so it is skipped there.
     const annotations = s.after.length > 0 ? { [objects.skipAwaitAnnotation]: "true" } : undefined;
-    const spec = objects.service({ app, id, name: s.name, selectorExtra: s.selectorExtra, headless: s.purpose === "headless", annotations });
+    const spec = objects.service({
+      app,
+      id,
+      name: s.name,
+      selectorExtra: s.selectorExtra,
+      headless: s.purpose === "headless",
+      annotations,
+    });
     return new k8s.core.v1.Service(`${s.name}-service`, spec, opts);
   }
 
   private route(r: RoutePlan, app: AppConfig, id: AppIdentity, opts: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
-    const o = objects.httpRoute(app, id, r) as { apiVersion: string; kind: string; metadata: k8s.types.input.meta.v1.ObjectMeta; spec: Record<string, unknown> };
-    return new k8s.apiextensions.CustomResource(`${r.name}-httproute`, { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec }, opts);
+    const o = objects.httpRoute(app, id, r) as {
+      apiVersion: string;
+      kind: string;
+      metadata: k8s.types.input.meta.v1.ObjectMeta;
+      spec: Record<string, unknown>;
+    };
+    return new k8s.apiextensions.CustomResource(
+      `${r.name}-httproute`,
+      { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata, spec: o.spec },
+      opts,
+    );
   }
 
   private gate(g: GatePlan, id: AppIdentity, args: AppArgs, opts: pulumi.CustomResourceOptions): RolloutGate {
     const candidate = this.plan.workloads.find((w) => w.name === g.candidate)?.image ?? stackImage;
-    return new RolloutGate(g.name, {
-      namespace: namespaceOf(id),
-      service: g.service,
-      config: g.config,
-      candidate: orStack(candidate, args.image),
-      kubeconfig: args.kubeAccess?.kubeconfig,
-      context: args.kubeAccess?.context,
-    }, opts);
+    return new RolloutGate(
+      g.name,
+      {
+        namespace: namespaceOf(id),
+        service: g.service,
+        config: g.config,
+        candidate: orStack(candidate, args.image),
+        kubeconfig: args.kubeAccess?.kubeconfig,
+        context: args.kubeAccess?.context,
+      },
+      opts,
+    );
   }
 }
 

@@ -45,14 +45,22 @@ export class CdAccess extends pulumi.ComponentResource {
   constructor(name: string, args: CdAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:cd:CdAccess", name, {}, opts);
     const k8sOpts = { parent: this, provider: args.provider };
-    const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "rollout", "app.kubernetes.io/component": "cd" };
+    const labels = {
+      "app.kubernetes.io/managed-by": "pulumi",
+      "app.kubernetes.io/part-of": "rollout",
+      "app.kubernetes.io/component": "cd",
+    };
 
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, { metadata: { name: args.config.namespace, labels } }, k8sOpts);
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, {
-      metadata: { name: args.config.serviceAccount, namespace: ns.metadata.name, labels },
-      // The agent asks for short-lived tokens (TokenRequest); nothing mounts one by default.
-      automountServiceAccountToken: false,
-    }, k8sOpts);
+    const sa = new k8s.core.v1.ServiceAccount(
+      `${name}-sa`,
+      {
+        metadata: { name: args.config.serviceAccount, namespace: ns.metadata.name, labels },
+        // The agent asks for short-lived tokens (TokenRequest); nothing mounts one by default.
+        automountServiceAccountToken: false,
+      },
+      k8sOpts,
+    );
     this.namespace = ns.metadata.name;
     this.serviceAccountName = sa.metadata.name;
 
@@ -69,36 +77,56 @@ export class CdAccess extends pulumi.ComponentResource {
     args.appNamespaces.forEach(({ app, namespace }, i) => {
       // Stacks created before names were keyed by app used the list index: the alias lets them
       // update in place (upgrade with the app list unchanged, then reorder freely).
-      const role = new k8s.rbac.v1.Role(cdRoleResourceName(name, app), {
-        metadata: { name: "cd-deployer", namespace, labels },
-        rules: cdRoleRules(),
-      }, { ...k8sOpts, aliases: [{ name: `${name}-role-${i}` }] });
-      new k8s.rbac.v1.RoleBinding(cdBindingResourceName(name, app), {
-        metadata: { name: "cd-deployer", namespace, labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subjects,
-      }, { ...k8sOpts, aliases: [{ name: `${name}-binding-${i}` }] });
+      const role = new k8s.rbac.v1.Role(
+        cdRoleResourceName(name, app),
+        {
+          metadata: { name: "cd-deployer", namespace, labels },
+          rules: cdRoleRules(),
+        },
+        { ...k8sOpts, aliases: [{ name: `${name}-role-${i}` }] },
+      );
+      new k8s.rbac.v1.RoleBinding(
+        cdBindingResourceName(name, app),
+        {
+          metadata: { name: "cd-deployer", namespace, labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+          subjects,
+        },
+        { ...k8sOpts, aliases: [{ name: `${name}-binding-${i}` }] },
+      );
     });
-    this.registerOutputs({ namespace: this.namespace, serviceAccountName: this.serviceAccountName, ciServiceAccountEmail: this.ciServiceAccountEmail });
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+      ciServiceAccountEmail: this.ciServiceAccountEmail,
+    });
   }
 
   // The GitHub OIDC pool CI signs in with is the bootstrap project's (bootstrap/): a stack cannot
   // create the identity it is deployed with.
   private gcpIdentity(name: string, g: CdGcpArgs): gcp.serviceaccount.Account {
     const opts = { parent: this };
-    const ci = new gcp.serviceaccount.Account(`${name}-ci`, {
-      project: g.project,
-      accountId: `${name}-ci`.slice(0, 30),
-      displayName: "CI/CD: pushes images, rolls out releases",
-    }, opts);
+    const ci = new gcp.serviceaccount.Account(
+      `${name}-ci`,
+      {
+        project: g.project,
+        accountId: `${name}-ci`.slice(0, 30),
+        displayName: "CI/CD: pushes images, rolls out releases",
+      },
+      opts,
+    );
     const member = pulumi.interpolate`serviceAccount:${ci.email}`;
-    new gcp.artifactregistry.RepositoryIamMember(`${name}-ci-writer`, {
-      project: g.project,
-      location: g.repository.location,
-      repository: g.repository.repositoryId,
-      role: "roles/artifactregistry.writer",
-      member,
-    }, opts);
+    new gcp.artifactregistry.RepositoryIamMember(
+      `${name}-ci-writer`,
+      {
+        project: g.project,
+        location: g.repository.location,
+        repository: g.repository.repositoryId,
+        role: "roles/artifactregistry.writer",
+        member,
+      },
+      opts,
+    );
     // Enough to fetch cluster credentials (container.clusters.get); what it may do inside is RBAC's call.
     new gcp.projects.IAMMember(`${name}-ci-cluster-viewer`, { project: g.project, role: "roles/container.clusterViewer", member }, opts);
 

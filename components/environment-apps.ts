@@ -32,19 +32,23 @@ export function defineEnvironmentApps(args: EnvironmentAppsArgs): EnvironmentApp
   const appConfigs = config.apps.map((a) => withStackGateway(a, traffic));
   const routed = appConfigs.filter((a) => a.route !== false);
 
-  const gateway = traffic && new EnvironmentGateway(`${env}-gateway`, {
-    traffic,
-    className: gatewayClassOf(traffic, config.cluster.provider),
-    routeNamespaces: routed.map((a) => namespaceOf({ app: a.name, environment: env })),
-    hostnames: [...new Set(routed.flatMap((a) => appHostnames(a, traffic)))],
-    provider,
-    gcpProject: project,
-    protect: args.protectNamespace,
-  });
+  const gateway =
+    traffic &&
+    new EnvironmentGateway(`${env}-gateway`, {
+      traffic,
+      className: gatewayClassOf(traffic, config.cluster.provider),
+      routeNamespaces: routed.map((a) => namespaceOf({ app: a.name, environment: env })),
+      hostnames: [...new Set(routed.flatMap((a) => appHostnames(a, traffic)))],
+      provider,
+      gcpProject: project,
+      protect: args.protectNamespace,
+    });
 
   const apps = appConfigs.map((appConfig) => {
     const id = { app: appConfig.name, environment: env };
-    const identity = project ? new AppGoogleIdentity(`${appConfig.name}-identity`, { id, project, kubernetesServiceAccount: appConfig.name }) : undefined;
+    const identity = project
+      ? new AppGoogleIdentity(`${appConfig.name}-identity`, { id, project, kubernetesServiceAccount: appConfig.name })
+      : undefined;
     const app = new App(appConfig.name, {
       config: appConfig,
       environment: env,
@@ -55,13 +59,24 @@ export function defineEnvironmentApps(args: EnvironmentAppsArgs): EnvironmentApp
       kubeAccess: args.kubeAccess,
       protectNamespace: args.protectNamespace,
       googleServiceAccount: identity?.email,
-      beforePods: identity && project && appConfig.secrets.length > 0
-        ? (namespace, parent) => new AppSecrets(`${appConfig.name}-secrets`, { app: appConfig, id, project, reader: identity.member, namespace, provider }, { parent }).ready
-        : undefined,
+      beforePods:
+        identity && project && appConfig.secrets.length > 0
+          ? (namespace, parent) =>
+              new AppSecrets(
+                `${appConfig.name}-secrets`,
+                { app: appConfig, id, project, reader: identity.member, namespace, provider },
+                { parent },
+              ).ready
+          : undefined,
     });
     new AppNetworkPolicy(`${appConfig.name}-network`, {
-      app: appConfig, id, namespace: app.namespace, provider, gke: project !== undefined,
-      gatewayNamespace: traffic?.gateway.namespace, callers: callersOf(appConfig.name, appConfigs),
+      app: appConfig,
+      id,
+      namespace: app.namespace,
+      provider,
+      gke: project !== undefined,
+      gatewayNamespace: traffic?.gateway.namespace,
+      callers: callersOf(appConfig.name, appConfigs),
     });
     // Weighted and header routes of the strategy are the app's routes; otherwise one live route.
     if (gateway && traffic && appConfig.route !== false && app.plan.routes.length === 0) {

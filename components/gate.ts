@@ -23,7 +23,9 @@ export interface RolloutGateInputs {
  * fetch for Prometheus. Dynamic providers are serialized with what they capture: built-in modules
  * become `require` calls, and the pure functions of lib/gates travel as code.
  */
-export async function runChecks(inputs: Record<string, any>): Promise<void> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// Dynamic provider inputs arrive untyped (they are deserialized in the provider process).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function runChecks(inputs: Record<string, any>): Promise<void> {
   const cfg = inputs.config;
   const kubeArgs: string[] = [];
   if (inputs.kubeconfig) {
@@ -39,7 +41,11 @@ export async function runChecks(inputs: Record<string, any>): Promise<void> { //
     const results: gates.SmokeResult[] = [];
     for (let i = 0; i < cfg.smoke.attempts; i++) {
       try {
-        const body = childProcess.execFileSync("kubectl", [...kubeArgs, "get", "--raw", gates.serviceProxyPath(inputs.namespace, inputs.service, cfg.smoke.path)], { encoding: "utf8", timeout: 15000, stdio: ["ignore", "pipe", "pipe"] });
+        const body = childProcess.execFileSync(
+          "kubectl",
+          [...kubeArgs, "get", "--raw", gates.serviceProxyPath(inputs.namespace, inputs.service, cfg.smoke.path)],
+          { encoding: "utf8", timeout: 15000, stdio: ["ignore", "pipe", "pipe"] },
+        );
         results.push({ status: 200, body });
       } catch (e) {
         results.push({ error: String((e as { stderr?: string }).stderr || (e as Error).message).trim() });
@@ -48,12 +54,18 @@ export async function runChecks(inputs: Record<string, any>): Promise<void> { //
       await new Promise((r) => setTimeout(r, cfg.smoke.intervalSeconds * 1000));
     }
     const v = gates.smokeVerdictOfAttempts(cfg.smoke, results);
-    if (!v.pass) throw new Error(`gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}): ${v.reason}; traffic stays on the current version`);
+    if (!v.pass)
+      throw new Error(
+        `gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}): ${v.reason}; traffic stays on the current version`,
+      );
   }
   if (cfg.prometheus) {
     const res = await fetch(`${cfg.prometheus.url.replace(/\/$/, "")}/api/v1/query?query=${encodeURIComponent(cfg.prometheus.query)}`);
     const v = gates.prometheusVerdict(cfg.prometheus, await res.json());
-    if (!v.pass) throw new Error(`gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}): ${v.reason}; traffic stays on the current version`);
+    if (!v.pass)
+      throw new Error(
+        `gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}): ${v.reason}; traffic stays on the current version`,
+      );
   }
 }
 

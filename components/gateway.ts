@@ -33,15 +33,22 @@ export class EnvironmentGateway extends pulumi.ComponentResource {
     super("rollout:traffic:EnvironmentGateway", name, {}, opts);
     const { traffic } = args;
     const k8sOpts = { parent: this, provider: args.provider };
-    const ns = new k8s.core.v1.Namespace(`${name}-namespace`, {
-      metadata: {
-        name: traffic.gateway.namespace,
-        labels: {
-          "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "rollout", "app.kubernetes.io/component": "gateway",
-          "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest",
+    const ns = new k8s.core.v1.Namespace(
+      `${name}-namespace`,
+      {
+        metadata: {
+          name: traffic.gateway.namespace,
+          labels: {
+            "app.kubernetes.io/managed-by": "pulumi",
+            "app.kubernetes.io/part-of": "rollout",
+            "app.kubernetes.io/component": "gateway",
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+          },
         },
       },
-    }, { ...k8sOpts, protect: args.protect ?? false });
+      { ...k8sOpts, protect: args.protect ?? false },
+    );
     this.name = traffic.gateway.name;
     this.namespace = ns.metadata.name;
 
@@ -50,24 +57,39 @@ export class EnvironmentGateway extends pulumi.ComponentResource {
     if (args.gcpProject) {
       const project = args.gcpProject;
       const keep = { parent: this, protect: args.protect ?? false };
-      const address = new gcp.compute.GlobalAddress(`${name}-address`, { project, name: `${name}-address`, addressType: "EXTERNAL", ipVersion: "IPV4" }, keep);
+      const address = new gcp.compute.GlobalAddress(
+        `${name}-address`,
+        { project, name: `${name}-address`, addressType: "EXTERNAL", ipVersion: "IPV4" },
+        keep,
+      );
       // Certificate Manager, not the ManagedCertificate CRD: GKE's Gateway controller does not read
       // ManagedCertificate (that is Ingress-only); a certificate map is how it takes Google-managed certificates.
-      const cert = new gcp.certificatemanager.Certificate(`${name}-cert`, {
-        project,
-        name: `${name}-cert`,
-        scope: "DEFAULT",
-        // Load-balancer authorization: issued once the host names resolve to the address.
-        managed: { domains: [...args.hostnames] },
-      }, keep);
+      const cert = new gcp.certificatemanager.Certificate(
+        `${name}-cert`,
+        {
+          project,
+          name: `${name}-cert`,
+          scope: "DEFAULT",
+          // Load-balancer authorization: issued once the host names resolve to the address.
+          managed: { domains: [...args.hostnames] },
+        },
+        keep,
+      );
       const map = new gcp.certificatemanager.CertificateMap(`${name}-certmap`, { project, name: `${name}-certmap` }, keep);
-      const entries = args.hostnames.map((hostname, i) => new gcp.certificatemanager.CertificateMapEntry(`${name}-certmap-${i}`, {
-        project,
-        name: `${name}-certmap-${i}`,
-        map: map.name,
-        hostname,
-        certificates: [cert.id],
-      }, { parent: this }));
+      const entries = args.hostnames.map(
+        (hostname, i) =>
+          new gcp.certificatemanager.CertificateMapEntry(
+            `${name}-certmap-${i}`,
+            {
+              project,
+              name: `${name}-certmap-${i}`,
+              map: map.name,
+              hostname,
+              certificates: [cert.id],
+            },
+            { parent: this },
+          ),
+      );
       gke = { certificateMap: `${name}-certmap`, addressName: `${name}-address` };
       gcpDeps.push(address, ...entries);
       this.address = address.address;
@@ -76,7 +98,11 @@ export class EnvironmentGateway extends pulumi.ComponentResource {
     const inNs = { ...k8sOpts, dependsOn: [ns, ...gcpDeps] };
     const gw = edge.gateway({ traffic, className: args.className, routeNamespaces: args.routeNamespaces, gke });
     const gateway = new k8s.apiextensions.CustomResource(`${name}-gateway`, gw as k8s.apiextensions.CustomResourceArgs, inNs);
-    new k8s.apiextensions.CustomResource(`${name}-https-redirect`, edge.httpsRedirectRoute(traffic, args.hostnames) as k8s.apiextensions.CustomResourceArgs, { ...inNs, dependsOn: [ns, gateway] });
+    new k8s.apiextensions.CustomResource(
+      `${name}-https-redirect`,
+      edge.httpsRedirectRoute(traffic, args.hostnames) as k8s.apiextensions.CustomResourceArgs,
+      { ...inNs, dependsOn: [ns, gateway] },
+    );
     this.registerOutputs({ namespace: this.namespace, address: this.address });
   }
 }

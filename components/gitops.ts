@@ -27,9 +27,19 @@ export class GitOps extends pulumi.ComponentResource {
     const objects = gitopsObjects(args.config, { stack: args.stack, environment: args.environment });
     const k8sOpts = { parent: this, provider: args.provider };
     const ns = new k8s.core.v1.Namespace(`${name}-ns`, objects.namespace as k8s.core.v1.NamespaceArgs, k8sOpts);
-    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, objects.serviceAccount as k8s.core.v1.ServiceAccountArgs, { ...k8sOpts, dependsOn: [ns] });
-    const binding = new k8s.rbac.v1.ClusterRoleBinding(`${name}-auth-delegator`, objects.authDelegator as k8s.rbac.v1.ClusterRoleBindingArgs, k8sOpts);
-    const stack = new k8s.apiextensions.CustomResource(`${name}-stack`, customResourceArgs(objects.stack), { ...k8sOpts, dependsOn: [sa, binding] });
+    const sa = new k8s.core.v1.ServiceAccount(`${name}-sa`, objects.serviceAccount as k8s.core.v1.ServiceAccountArgs, {
+      ...k8sOpts,
+      dependsOn: [ns],
+    });
+    const binding = new k8s.rbac.v1.ClusterRoleBinding(
+      `${name}-auth-delegator`,
+      objects.authDelegator as k8s.rbac.v1.ClusterRoleBindingArgs,
+      k8sOpts,
+    );
+    const stack = new k8s.apiextensions.CustomResource(`${name}-stack`, customResourceArgs(objects.stack), {
+      ...k8sOpts,
+      dependsOn: [sa, binding],
+    });
     this.stackObject = pulumi.interpolate`${stack.metadata.namespace}/${stack.metadata.name}`;
     this.registerOutputs({ stackObject: this.stackObject });
   }

@@ -43,64 +43,90 @@ export class GkeCluster extends pulumi.ComponentResource {
     this.project = config.project;
     this.location = config.region;
 
-    const nodeSa = new gcp.serviceaccount.Account(`${name}-nodes`, {
-      project: config.project,
-      accountId: `${name}-nodes`.slice(0, 30),
-      displayName: `GKE nodes of ${name}`,
-    }, { parent: this });
-    this.nodeServiceAccountEmail = nodeSa.email;
-    const roleGrants = nodeServiceAccountRoles.map((role) =>
-      new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1].replace(/\./g, "-")}`, {
+    const nodeSa = new gcp.serviceaccount.Account(
+      `${name}-nodes`,
+      {
         project: config.project,
-        role,
-        member: pulumi.interpolate`serviceAccount:${nodeSa.email}`,
-      }, { parent: this }));
+        accountId: `${name}-nodes`.slice(0, 30),
+        displayName: `GKE nodes of ${name}`,
+      },
+      { parent: this },
+    );
+    this.nodeServiceAccountEmail = nodeSa.email;
+    const roleGrants = nodeServiceAccountRoles.map(
+      (role) =>
+        new gcp.projects.IAMMember(
+          `${name}-nodes-${role.split("/")[1].replace(/\./g, "-")}`,
+          {
+            project: config.project,
+            role,
+            member: pulumi.interpolate`serviceAccount:${nodeSa.email}`,
+          },
+          { parent: this },
+        ),
+    );
 
     const autopilot = config.mode === "autopilot";
-    const cluster = new gcp.container.Cluster(name, {
-      project: config.project,
-      name: config.name ?? name,
-      location: config.region,
-      enableAutopilot: autopilot ? true : undefined,
-      releaseChannel: { channel: config.releaseChannel },
-      workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },
-      deletionProtection: config.deletionProtection,
-      // No basic auth and no client certificates: access goes through IAM + RBAC only.
-      masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
-      gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
-      ...clusterOptionArgs(config),
-      resourceLabels: { environment: args.environment, "managed-by": "pulumi" },
-      ...(autopilot
-        ? { clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: nodeSa.email, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] } } }
-        : { removeDefaultNodePool: true, initialNodeCount: 1 }),
-    }, { parent: this, protect, dependsOn: roleGrants });
+    const cluster = new gcp.container.Cluster(
+      name,
+      {
+        project: config.project,
+        name: config.name ?? name,
+        location: config.region,
+        enableAutopilot: autopilot ? true : undefined,
+        releaseChannel: { channel: config.releaseChannel },
+        workloadIdentityConfig: { workloadPool: `${config.project}.svc.id.goog` },
+        deletionProtection: config.deletionProtection,
+        // No basic auth and no client certificates: access goes through IAM + RBAC only.
+        masterAuth: { clientCertificateConfig: { issueClientCertificate: false } },
+        gatewayApiConfig: { channel: "CHANNEL_STANDARD" },
+        ...clusterOptionArgs(config),
+        resourceLabels: { environment: args.environment, "managed-by": "pulumi" },
+        ...(autopilot
+          ? {
+              clusterAutoscaling: {
+                autoProvisioningDefaults: { serviceAccount: nodeSa.email, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] },
+              },
+            }
+          : { removeDefaultNodePool: true, initialNodeCount: 1 }),
+      },
+      { parent: this, protect, dependsOn: roleGrants },
+    );
     this.name = cluster.name;
 
     if (!autopilot) {
       const pool = config.nodePool ?? { machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, diskSizeGb: 50, spot: false };
-      new gcp.container.NodePool(`${name}-pool`, {
-        project: config.project,
-        cluster: cluster.name,
-        location: config.region,
-        autoscaling: { minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes },
-        management: { autoRepair: true, autoUpgrade: true },
-        // Surge upgrades keep capacity while GKE replaces nodes; PDBs bound the disruption.
-        upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
-        nodeConfig: {
-          machineType: pool.machineType,
-          diskSizeGb: pool.diskSizeGb,
-          spot: pool.spot,
-          serviceAccount: nodeSa.email,
-          oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
-          workloadMetadataConfig: { mode: "GKE_METADATA" },
-          shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+      new gcp.container.NodePool(
+        `${name}-pool`,
+        {
+          project: config.project,
+          cluster: cluster.name,
+          location: config.region,
+          autoscaling: { minNodeCount: pool.minNodes, maxNodeCount: pool.maxNodes },
+          management: { autoRepair: true, autoUpgrade: true },
+          // Surge upgrades keep capacity while GKE replaces nodes; PDBs bound the disruption.
+          upgradeSettings: { maxSurge: 1, maxUnavailable: 0 },
+          nodeConfig: {
+            machineType: pool.machineType,
+            diskSizeGb: pool.diskSizeGb,
+            spot: pool.spot,
+            serviceAccount: nodeSa.email,
+            oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+            workloadMetadataConfig: { mode: "GKE_METADATA" },
+            shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+          },
         },
-      }, { parent: this, protect });
+        { parent: this, protect },
+      );
     }
 
     this.kubeconfig = pulumi.secret(
       pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) =>
-        gkeKubeconfig({ contextName: `${config.project}_${config.region}_${clusterName}`, endpoint, caCertificate: auth.clusterCaCertificate ?? "" }),
+        gkeKubeconfig({
+          contextName: `${config.project}_${config.region}_${clusterName}`,
+          endpoint,
+          caCertificate: auth.clusterCaCertificate ?? "",
+        }),
       ),
     );
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig, enableServerSideApply: true }, { parent: this });
@@ -113,20 +139,24 @@ export function gkeKubeconfig(args: { contextName: string; endpoint: string; caC
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: args.contextName, cluster: { server: `https://${args.endpoint}`, "certificate-authority-data": args.caCertificate } }],
+    clusters: [
+      { name: args.contextName, cluster: { server: `https://${args.endpoint}`, "certificate-authority-data": args.caCertificate } },
+    ],
     contexts: [{ name: args.contextName, context: { cluster: args.contextName, user: args.contextName } }],
     "current-context": args.contextName,
-    users: [{
-      name: args.contextName,
-      user: {
-        exec: {
-          apiVersion: "client.authentication.k8s.io/v1beta1",
-          command: "gke-gcloud-auth-plugin",
-          installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
-          provideClusterInfo: true,
-          interactiveMode: "Never",
+    users: [
+      {
+        name: args.contextName,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "gke-gcloud-auth-plugin",
+            installHint: "Install gke-gcloud-auth-plugin: gcloud components install gke-gcloud-auth-plugin",
+            provideClusterInfo: true,
+            interactiveMode: "Never",
+          },
         },
       },
-    }],
+    ],
   });
 }

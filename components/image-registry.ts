@@ -22,25 +22,35 @@ export class ImageRegistry extends pulumi.ComponentResource {
   constructor(name: string, args: ImageRegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:gcp:ImageRegistry", name, {}, opts);
     const location = args.config.location ?? args.region;
-    this.repository = new gcp.artifactregistry.Repository(name, {
-      project: args.project,
-      location,
-      repositoryId: args.config.repository,
-      format: "DOCKER",
-      description: "Images deployed by rollout; tagged with the git SHA, deployed by digest.",
-      dockerConfig: { immutableTags: args.config.immutableTags },
-      cleanupPolicyDryRun: false,
-      cleanupPolicies: cleanupPolicies(args.config),
-    }, { parent: this, protect: args.protect ?? false });
-
-    args.readers.forEach((member, i) =>
-      new gcp.artifactregistry.RepositoryIamMember(`${name}-reader-${i}`, {
+    this.repository = new gcp.artifactregistry.Repository(
+      name,
+      {
         project: args.project,
         location,
-        repository: this.repository.repositoryId,
-        role: "roles/artifactregistry.reader",
-        member,
-      }, { parent: this }));
+        repositoryId: args.config.repository,
+        format: "DOCKER",
+        description: "Images deployed by rollout; tagged with the git SHA, deployed by digest.",
+        dockerConfig: { immutableTags: args.config.immutableTags },
+        cleanupPolicyDryRun: false,
+        cleanupPolicies: cleanupPolicies(args.config),
+      },
+      { parent: this, protect: args.protect ?? false },
+    );
+
+    args.readers.forEach(
+      (member, i) =>
+        new gcp.artifactregistry.RepositoryIamMember(
+          `${name}-reader-${i}`,
+          {
+            project: args.project,
+            location,
+            repository: this.repository.repositoryId,
+            role: "roles/artifactregistry.reader",
+            member,
+          },
+          { parent: this },
+        ),
+    );
 
     this.url = pulumi.interpolate`${location}-docker.pkg.dev/${args.project}/${this.repository.repositoryId}`;
     this.registerOutputs({ url: this.url });
@@ -51,6 +61,10 @@ export class ImageRegistry extends pulumi.ComponentResource {
 export function cleanupPolicies(config: RegistryConfig): gcp.types.input.artifactregistry.RepositoryCleanupPolicy[] {
   return [
     { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: config.keepVersions } },
-    { id: "delete-untagged", action: "DELETE", condition: { tagState: "UNTAGGED", olderThan: `${config.deleteUntaggedAfterDays * 86_400}s` } },
+    {
+      id: "delete-untagged",
+      action: "DELETE",
+      condition: { tagState: "UNTAGGED", olderThan: `${config.deleteUntaggedAfterDays * 86_400}s` },
+    },
   ];
 }

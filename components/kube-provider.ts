@@ -10,9 +10,13 @@ export interface KubeconfigProviderArgs {
 
 /** The `local` stack's Kubernetes provider: whatever cluster a kubeconfig points at. No cloud account needed. */
 export function kubeconfigProvider(name: string, args: KubeconfigProviderArgs, opts?: pulumi.CustomResourceOptions): k8s.Provider {
-  return new k8s.Provider(name, {
-    ...(args.path ? { kubeconfig: args.path } : {}),
-    ...(args.context ? { context: args.context } : {}),
-    enableServerSideApply: true,
-  }, opts);
+  return new k8s.Provider(
+    name,
+    {
+      ...(args.path ? { kubeconfig: args.path } : {}),
+      ...(args.context ? { context: args.context } : {}),
+      enableServerSideApply: true,
+    },
+    opts,
+  );
 }

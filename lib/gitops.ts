@@ -27,15 +27,28 @@ export function branchRef(branch: string): string {
 }
 
 export function gitopsObjects(config: GitopsConfig, ctx: { stack: string; environment: string }): GitopsObjects {
-  const labels = { "app.kubernetes.io/managed-by": managedBy, "app.kubernetes.io/part-of": partOf, "rollout.dev/environment": ctx.environment };
+  const labels = {
+    "app.kubernetes.io/managed-by": managedBy,
+    "app.kubernetes.io/part-of": partOf,
+    "rollout.dev/environment": ctx.environment,
+  };
   const ns = config.namespace;
   const stackName = config.stack ?? ctx.stack;
-  const objectName = stackName.replace(/[^a-z0-9-]/g, "-").replace(/^-+|-+$/g, "").slice(0, 63) || "stack";
+  const objectName =
+    stackName
+      .replace(/[^a-z0-9-]/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 63) || "stack";
 
   const creds = config.credentials;
-  const envRefs = "secretEnv" in creds
-    ? Object.fromEntries(Object.entries(creds.secretEnv).sort(([a], [b]) => a.localeCompare(b)).map(([name, ref]) => [name, { type: "Secret", secret: { name: ref.name, key: ref.key } }]))
-    : undefined;
+  const envRefs =
+    "secretEnv" in creds
+      ? Object.fromEntries(
+          Object.entries(creds.secretEnv)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([name, ref]) => [name, { type: "Secret", secret: { name: ref.name, key: ref.key } }]),
+        )
+      : undefined;
 
   const stackSpec: Record<string, unknown> = {
     stack: stackName,
@@ -46,7 +59,9 @@ export function gitopsObjects(config: GitopsConfig, ctx: { stack: string; enviro
     backend: config.backend,
     secretsProvider: config.secretsProvider,
     ...(envRefs ? { envRefs } : {}),
-    ...(config.gitAuth ? { gitAuth: { accessToken: { type: "Secret", secret: { name: config.gitAuth.name, key: config.gitAuth.key } } } } : {}),
+    ...(config.gitAuth
+      ? { gitAuth: { accessToken: { type: "Secret", secret: { name: config.gitAuth.name, key: config.gitAuth.key } } } }
+      : {}),
     // Reverting drift: refresh before every update, and keep reconciling on a timer even when the
     // commit has not moved (otherwise a hand edit would stay until the next commit).
     refresh: true,

@@ -4,7 +4,8 @@
 // and in a ConfigMap anyone with `get configmaps` can read.
 
 /** Key names that say the value is a credential. */
-const secretKeyName = /(^|[_.-])(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_.-]?KEY|PRIVATE[_.-]?KEY|ACCESS[_.-]?KEY|CREDENTIALS?|AUTH)([_.-]|$)/i;
+const secretKeyName =
+  /(^|[_.-])(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_.-]?KEY|PRIVATE[_.-]?KEY|ACCESS[_.-]?KEY|CREDENTIALS?|AUTH)([_.-]|$)/i;
 
 /** Values that are credentials whatever their key is called. */
 const secretValuePatterns: readonly { readonly name: string; readonly pattern: RegExp }[] = [

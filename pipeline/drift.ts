@@ -44,7 +44,8 @@ export function driftedResources(preview: unknown): DriftedResource[] {
   if (!isRecord(preview) || !Array.isArray(preview.steps)) throw new Error("not the output of pulumi preview --json: no steps array");
   const drifted: DriftedResource[] = [];
   preview.steps.forEach((step, i) => {
-    if (!isRecord(step) || typeof step.op !== "string" || typeof step.urn !== "string") throw new Error(`steps[${i}]: expected {op, urn} strings, got ${JSON.stringify(step)}`);
+    if (!isRecord(step) || typeof step.op !== "string" || typeof step.urn !== "string")
+      throw new Error(`steps[${i}]: expected {op, urn} strings, got ${JSON.stringify(step)}`);
     if (UNCHANGED_OPS.has(step.op)) return;
     const { type, name } = parseUrn(step.urn);
     const properties = [...new Set([...strings(step.diffReasons), ...strings(step.replaceReasons)])].sort();
@@ -55,17 +56,21 @@ export function driftedResources(preview: unknown): DriftedResource[] {
 
 export function driftReport(stack: string, preview: unknown): DriftReport {
   const drifted = driftedResources(preview);
-  const lines = drifted.length === 0
-    ? [`### No drift in stack \`${stack}\``, "", "After a refresh the program and the live resources agree."]
-    : [
-        `### Drift in stack \`${stack}\`: ${drifted.length} resource${drifted.length === 1 ? "" : "s"} changed outside Pulumi`,
-        "",
-        "`pulumi up` would take these steps to bring them back to the program (or change the program to adopt them):",
-        "",
-        "| step | type | name | properties |",
-        "|---|---|---|---|",
-        ...drifted.map((d) => `| ${d.op} | \`${d.type}\` | \`${d.name}\` | ${d.properties.length ? d.properties.map((p) => `\`${p}\``).join(", ") : "-"} |`),
-      ];
+  const lines =
+    drifted.length === 0
+      ? [`### No drift in stack \`${stack}\``, "", "After a refresh the program and the live resources agree."]
+      : [
+          `### Drift in stack \`${stack}\`: ${drifted.length} resource${drifted.length === 1 ? "" : "s"} changed outside Pulumi`,
+          "",
+          "`pulumi up` would take these steps to bring them back to the program (or change the program to adopt them):",
+          "",
+          "| step | type | name | properties |",
+          "|---|---|---|---|",
+          ...drifted.map(
+            (d) =>
+              `| ${d.op} | \`${d.type}\` | \`${d.name}\` | ${d.properties.length ? d.properties.map((p) => `\`${p}\``).join(", ") : "-"} |`,
+          ),
+        ];
   return { stack, drifted, markdown: `${lines.join("\n")}\n` };
 }
 

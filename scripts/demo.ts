@@ -52,9 +52,13 @@ async function main(): Promise<void> {
   console.log(`\nthe plan it ran:\n${formatPlan([next], "text").replace(/^/gm, "  ")}`);
   const final = o.samples[o.samples.length - 1];
   const allNew = final.ready.length > 0 && final.ready.every((p) => final.versions[p] === versions.next);
-  console.log(`\nresult: ${allNew ? "rolled out" : "NOT rolled out"} by pulumi up in ${second.seconds.toFixed(1)}s (${JSON.stringify(changed(second.changes))}); peak ${o.peakPods} pods (plan: ${next.peakPods}); ` +
-    `never fewer than ${o.minReadyEndpoints} ready endpoints (plan: ${next.minReadyPods}); traffic now on ${allNew ? versions.next : "a mix"}`);
-  console.log(`inspect: KUBECONFIG=${kubeconfig} kubectl -n ${plan.namespace} get deploy,rs,pods,endpointslices   history: npm run engine -- refresh --stack local   stop: npm run cluster:down`);
+  console.log(
+    `\nresult: ${allNew ? "rolled out" : "NOT rolled out"} by pulumi up in ${second.seconds.toFixed(1)}s (${JSON.stringify(changed(second.changes))}); peak ${o.peakPods} pods (plan: ${next.peakPods}); ` +
+      `never fewer than ${o.minReadyEndpoints} ready endpoints (plan: ${next.minReadyPods}); traffic now on ${allNew ? versions.next : "a mix"}`,
+  );
+  console.log(
+    `inspect: KUBECONFIG=${kubeconfig} kubectl -n ${plan.namespace} get deploy,rs,pods,endpointslices   history: npm run engine -- refresh --stack local   stop: npm run cluster:down`,
+  );
   if (!allNew) process.exit(1);
 }
 

@@ -13,7 +13,10 @@ async function main(): Promise<void> {
   const result = await renderStack(process.cwd(), stack, flags["git-sha"]);
   const plans = result.values.rolloutPlan as AppPlan[];
   if (format === "json") console.log(JSON.stringify(plans, null, 2));
-  else console.log(`${format === "markdown" ? `### Rollout plan: \`${stack}\`\n\n` : `rollout plan for ${stack}:\n`}${formatPlan(plans, format as "text" | "markdown")}`);
+  else
+    console.log(
+      `${format === "markdown" ? `### Rollout plan: \`${stack}\`\n\n` : `rollout plan for ${stack}:\n`}${formatPlan(plans, format as "text" | "markdown")}`,
+    );
 }
 
 main().catch((e: Error) => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: sets up everything from a fresh clone and runs every suite.
-#   unit (mocha + Pulumi mocks, OpenAPI schema checks, workflow lint), the policy pack, the sample
+#   typecheck, ESLint + Prettier, unit (mocha + Pulumi mocks, OpenAPI schema checks, property and
+#   parity tests, workflow lint), the policy pack, the sample
 #   app (go test), then e2e: the real Pulumi engine (CLI + kubernetes provider) and a real control
 #   plane, both built from the Go module proxy (cached under ~/.cache/rollout, rebuilt when
 #   missing), every step a real `pulumi up`. Ends with one "N passed, N failed" line.
@@ -33,6 +34,7 @@ echo "==> setup (npm ci, policy npm ci, actionlint)"
 setup || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 
 run typecheck bash -c 'npx tsc --noEmit -p . && (cd policy && npx tsc --noEmit -p .) && echo "typecheck ok"'
+run lint bash -c 'npm run -s lint && npm run -s format:check && echo "lint and format ok"'
 run unit npx mocha
 run policy bash -c 'cd policy && npm test --silent'
 run app bash -c 'cd app && go vet ./... && go test -count=1 -v ./...'

@@ -28,19 +28,23 @@ export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: Pl
     { name: `${app.name}-b`, selectorExtra: { [variantLabel]: "b" }, after: [`workload:${app.name}-b`], purpose: "track" },
   ];
   const match = abMatch(s.match);
-  const who = s.match.header ? `header ${s.match.header.name}: ${s.match.header.value}` : `cookie ${s.match.cookie!.name}=${s.match.cookie!.value}`;
+  const who = s.match.header
+    ? `header ${s.match.header.name}: ${s.match.header.value}`
+    : `cookie ${s.match.cookie!.name}=${s.match.cookie!.value}`;
   return {
     ...base,
     strategy: "a/b test",
     workloads,
     services,
-    routes: [{
-      name: app.name,
-      // Config validation guarantees one: the app's own or the stack's (config/traffic.ts withStackGateway).
-      gateway: s.gateway!,
-      rules: [{ match, backends: [{ service: `${app.name}-b`, weight: 1 }] }, { backends: [{ service: `${app.name}-a`, weight: 1 }] }],
-      after: [`service:${app.name}-a`, `service:${app.name}-b`],
-    }],
+    routes: [
+      {
+        name: app.name,
+        // Config validation guarantees one: the app's own or the stack's (config/traffic.ts withStackGateway).
+        gateway: s.gateway!,
+        rules: [{ match, backends: [{ service: `${app.name}-b`, weight: 1 }] }, { backends: [{ service: `${app.name}-a`, weight: 1 }] }],
+        after: [`service:${app.name}-a`, `service:${app.name}-b`],
+      },
+    ],
     steps: [
       `apply Deployments ${app.name}-a (${a.version}, ${app.replicas}) and ${app.name}-b (${b.version}, ${bReplicas}); wait until available`,
       `route requests with ${who} to B, everything else to A (HTTPRoute ${app.name})`,

@@ -19,7 +19,14 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
   const previewSlot = fresh ?? idle;
   const slotName = (slot: Slot) => `${app.name}-${slot}`;
   const gate: GatePlan | undefined = s.gates
-    ? { name: `${app.name}-${previewSlot}-gate`, candidate: slotName(previewSlot), service: `${app.name}-preview`, config: s.gates, after: [`service:${app.name}-preview`], guards: `live Service ${app.name} -> ${live}` }
+    ? {
+        name: `${app.name}-${previewSlot}-gate`,
+        candidate: slotName(previewSlot),
+        service: `${app.name}-preview`,
+        config: s.gates,
+        after: [`service:${app.name}-preview`],
+        guards: `live Service ${app.name} -> ${live}`,
+      }
     : undefined;
 
   const workloads: WorkloadPlan[] = slots.map((slot) => {
@@ -36,8 +43,18 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
     });
   });
   const services: ServicePlan[] = [
-    { name: `${app.name}-preview`, selectorExtra: { [slotLabel]: previewSlot }, after: [`workload:${slotName(previewSlot)}`], purpose: "preview" },
-    { name: app.name, selectorExtra: { [slotLabel]: live }, after: [`workload:${slotName(live)}`, ...(gate && previewSlot === live ? [`gate:${gate.name}`] : [])], purpose: "live" },
+    {
+      name: `${app.name}-preview`,
+      selectorExtra: { [slotLabel]: previewSlot },
+      after: [`workload:${slotName(previewSlot)}`],
+      purpose: "preview",
+    },
+    {
+      name: app.name,
+      selectorExtra: { [slotLabel]: live },
+      after: [`workload:${slotName(live)}`, ...(gate && previewSlot === live ? [`gate:${gate.name}`] : [])],
+      purpose: "live",
+    },
   ];
   const liveW = workloads.find((w) => w.name === slotName(live))!;
   const idleW = workloads.find((w) => w.name === slotName(idle))!;
@@ -46,7 +63,9 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
     `point preview Service ${app.name}-preview at slot ${previewSlot}`,
     ...(gate ? [`gate: ${describeGates(gate)} against ${gate.service}; a failure stops here with traffic unchanged`] : []),
     `point live Service ${app.name} at slot ${live} (${liveW.version})${s.autoPromote ? " [autoPromote]" : ""}`,
-    idleW.replicas === 0 ? `scale idle slot ${idle} to 0 after the switch (rollback then needs a redeploy)` : `keep idle slot ${idle} (${idleW.version}) at ${idleW.replicas} pods: rollback = set live: ${idle}`,
+    idleW.replicas === 0
+      ? `scale idle slot ${idle} to 0 after the switch (rollback then needs a redeploy)`
+      : `keep idle slot ${idle} (${idleW.version}) at ${idleW.replicas} pods: rollback = set live: ${idle}`,
   ];
   const surge = Math.max(...workloads.map((w) => surgeOf(w.update, w.replicas)));
   return {
@@ -65,7 +84,10 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
 
 export function describeGates(g: GatePlan): string {
   const parts: string[] = [];
-  if (g.config.smoke) parts.push(`HTTP GET ${g.config.smoke.path} expects ${g.config.smoke.expectStatus}${g.config.smoke.expectBody !== undefined ? ` and '${g.config.smoke.expectBody}'` : ""}`);
+  if (g.config.smoke)
+    parts.push(
+      `HTTP GET ${g.config.smoke.path} expects ${g.config.smoke.expectStatus}${g.config.smoke.expectBody !== undefined ? ` and '${g.config.smoke.expectBody}'` : ""}`,
+    );
   if (g.config.prometheus) parts.push(`Prometheus '${g.config.prometheus.query}' <= ${g.config.prometheus.max}`);
   return parts.join(", ");
 }

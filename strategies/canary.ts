@@ -21,11 +21,24 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
   const canaryName = `${app.name}-canary`;
   const byGateway = s.traffic === "gateway";
   const gate: GatePlan | undefined = s.gates
-    ? { name: `${canaryName}-gate`, candidate: s.promote ? app.name : canaryName, service: canaryName, config: s.gates, after: [`service:${canaryName}`], guards: s.promote ? `stable -> ${candidate.version}` : `canary weight ${s.weight}%` }
+    ? {
+        name: `${canaryName}-gate`,
+        candidate: s.promote ? app.name : canaryName,
+        service: canaryName,
+        config: s.gates,
+        after: [`service:${canaryName}`],
+        guards: s.promote ? `stable -> ${candidate.version}` : `canary weight ${s.weight}%`,
+      }
     : undefined;
 
   if (s.promote) {
-    const stable = workload(app, { name: app.name, trackLabels: { [trackLabel]: "stable" }, replicas: app.replicas, ...candidate, after: gate ? [`gate:${gate.name}`] : [] });
+    const stable = workload(app, {
+      name: app.name,
+      trackLabels: { [trackLabel]: "stable" },
+      replicas: app.replicas,
+      ...candidate,
+      after: gate ? [`gate:${gate.name}`] : [],
+    });
     const services: ServicePlan[] = [
       { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
       ...(gate ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [], purpose: "track" as const }] : []),
@@ -53,19 +66,36 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
 
   const cReplicas = canaryReplicas(app.replicas, s.weight, s.traffic);
   const sReplicas = byGateway ? app.replicas : app.replicas - cReplicas;
-  const canaryW: WorkloadPlan[] = cReplicas > 0
-    ? [workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" })]
-    : [];
+  const canaryW: WorkloadPlan[] =
+    cReplicas > 0
+      ? [workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" })]
+      : [];
   // Stable gives up pods only after the canary's are available, so capacity never dips.
-  const stable = workload(app, { name: app.name, trackLabels: { [trackLabel]: "stable" }, replicas: sReplicas, ...stableV, after: cReplicas > 0 && !byGateway ? [`workload:${canaryName}`, ...(gate ? [`gate:${gate.name}`] : [])] : [] });
+  const stable = workload(app, {
+    name: app.name,
+    trackLabels: { [trackLabel]: "stable" },
+    replicas: sReplicas,
+    ...stableV,
+    after: cReplicas > 0 && !byGateway ? [`workload:${canaryName}`, ...(gate ? [`gate:${gate.name}`] : [])] : [],
+  });
   const services: ServicePlan[] = [
     { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
-    ...(cReplicas > 0 ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [`workload:${canaryName}`], purpose: "track" as const }] : []),
+    ...(cReplicas > 0
+      ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [`workload:${canaryName}`], purpose: "track" as const }]
+      : []),
   ];
   const weights = byGateway
     ? [{ service: app.name, weight: 100 - s.weight }, ...(cReplicas > 0 ? [{ service: canaryName, weight: s.weight }] : [])]
     : [];
-  const routes = byGateway ? [route(app, s, weights, [`workload:${app.name}`, ...(cReplicas > 0 ? [`workload:${canaryName}`, `service:${canaryName}`] : []), ...(gate ? [`gate:${gate.name}`] : [])])] : [];
+  const routes = byGateway
+    ? [
+        route(app, s, weights, [
+          `workload:${app.name}`,
+          ...(cReplicas > 0 ? [`workload:${canaryName}`, `service:${canaryName}`] : []),
+          ...(gate ? [`gate:${gate.name}`] : []),
+        ]),
+      ]
+    : [];
   const effective = byGateway ? s.weight : Math.round((100 * cReplicas) / app.replicas);
   const stepIndex = s.steps ? s.steps.indexOf(s.weight) : -1;
   return {
@@ -75,21 +105,23 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
     services,
     routes,
     gates: gate ? [gate] : [],
-    steps: cReplicas === 0
-      ? [`remove the canary: all traffic on stable ${stableV.version} (rollback)`]
-      : [
-          `apply canary Deployment ${canaryName} (${candidate.version}, ${cReplicas} pod(s)) and wait until available`,
-          ...(gate ? [`gate: ${describeGates(gate)} against ${canaryName}; a failure stops here with traffic unchanged`] : []),
-          byGateway
-            ? `set HTTPRoute ${app.name} weights: stable ${100 - s.weight} / canary ${s.weight}`
-            : `scale stable ${app.name} to ${sReplicas}: Service ${app.name} spreads traffic over ${sReplicas} stable + ${cReplicas} canary pods (~${effective}% canary)`,
-        ],
+    steps:
+      cReplicas === 0
+        ? [`remove the canary: all traffic on stable ${stableV.version} (rollback)`]
+        : [
+            `apply canary Deployment ${canaryName} (${candidate.version}, ${cReplicas} pod(s)) and wait until available`,
+            ...(gate ? [`gate: ${describeGates(gate)} against ${canaryName}; a failure stops here with traffic unchanged`] : []),
+            byGateway
+              ? `set HTTPRoute ${app.name} weights: stable ${100 - s.weight} / canary ${s.weight}`
+              : `scale stable ${app.name} to ${sReplicas}: Service ${app.name} spreads traffic over ${sReplicas} stable + ${cReplicas} canary pods (~${effective}% canary)`,
+          ],
     podsAfter: sReplicas + cReplicas,
     // Stable shrinks only after the canary is up: the old stable count plus the canary, plus the
     // canary's surge when it replaces an older candidate (an upper bound).
     peakPods: app.replicas + cReplicas + (cReplicas > 0 ? surgeOf(canaryW[0].update, cReplicas) : 0),
     minReadyPods: byGateway ? app.replicas : app.replicas - cReplicas,
-    trafficTo: cReplicas === 0 ? `${stableV.version} (100%)` : `${stableV.version} (${100 - effective}%) / ${candidate.version} (${effective}%)`,
+    trafficTo:
+      cReplicas === 0 ? `${stableV.version} (100%)` : `${stableV.version} (${100 - effective}%) / ${candidate.version} (${effective}%)`,
   };
 }
 

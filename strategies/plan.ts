@@ -23,7 +23,19 @@ export function versionOf(image: string | undefined, ctx: PlanContext): { image:
 }
 
 /** A workload of the app with sensible defaults for the plan fields. */
-export function workload(app: AppConfig, w: { name: string; trackLabels: Record<string, string>; replicas: number; image: string; version: string; role?: "idle" | "canary"; after?: string[]; update?: DeploymentUpdate }): WorkloadPlan {
+export function workload(
+  app: AppConfig,
+  w: {
+    name: string;
+    trackLabels: Record<string, string>;
+    replicas: number;
+    image: string;
+    version: string;
+    role?: "idle" | "canary";
+    after?: string[];
+    update?: DeploymentUpdate;
+  },
+): WorkloadPlan {
   const update = w.update ?? deploymentUpdateOf(app);
   return {
     name: w.name,
@@ -58,13 +70,17 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
     const updating = s.updateStrategy === "OnDelete" ? 0 : app.replicas - s.partition;
     return {
       ...base,
-      strategy: s.updateStrategy === "OnDelete" ? "statefulset-ondelete" : s.partition > 0 ? "statefulset-partition" : "statefulset-rolling",
+      strategy:
+        s.updateStrategy === "OnDelete" ? "statefulset-ondelete" : s.partition > 0 ? "statefulset-partition" : "statefulset-rolling",
       workloads: [main],
       services: [headless, live],
-      steps: s.updateStrategy === "OnDelete"
-        ? [`apply StatefulSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`]
-        : [`apply StatefulSet ${app.name}: ordinals ${s.partition}..${app.replicas - 1} updated one at a time, highest first (${updating} pod(s)); wait up to ${main.timeoutSeconds}s`,
-           ...(s.partition > 0 ? [`ordinals 0..${s.partition - 1} keep the current revision until partition is lowered`] : [])],
+      steps:
+        s.updateStrategy === "OnDelete"
+          ? [`apply StatefulSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`]
+          : [
+              `apply StatefulSet ${app.name}: ordinals ${s.partition}..${app.replicas - 1} updated one at a time, highest first (${updating} pod(s)); wait up to ${main.timeoutSeconds}s`,
+              ...(s.partition > 0 ? [`ordinals 0..${s.partition - 1} keep the current revision until partition is lowered`] : []),
+            ],
       podsAfter: app.replicas,
       peakPods: app.replicas,
       minReadyPods: Math.max(0, app.replicas - (updating > 0 ? 1 : 0)),
@@ -78,9 +94,11 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
       strategy: d.updateStrategy === "OnDelete" ? "daemonset-ondelete" : "daemonset-rolling",
       workloads: [main],
       services: [live],
-      steps: [d.updateStrategy === "OnDelete"
-        ? `apply DaemonSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`
-        : `apply DaemonSet ${app.name}: node by node, maxUnavailable ${d.maxUnavailable}, maxSurge ${d.maxSurge}`],
+      steps: [
+        d.updateStrategy === "OnDelete"
+          ? `apply DaemonSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`
+          : `apply DaemonSet ${app.name}: node by node, maxUnavailable ${d.maxUnavailable}, maxSurge ${d.maxSurge}`,
+      ],
       podsAfter: 0,
       peakPods: 0,
       minReadyPods: 0,
@@ -95,7 +113,9 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
         strategy: "recreate",
         workloads: [main],
         services: [live],
-        steps: [`apply Deployment ${app.name} (Recreate): all ${app.replicas} old pod(s) stop, then ${app.replicas} new pod(s) start: expect an outage window`],
+        steps: [
+          `apply Deployment ${app.name} (Recreate): all ${app.replicas} old pod(s) stop, then ${app.replicas} new pod(s) start: expect an outage window`,
+        ],
         podsAfter: app.replicas,
         peakPods: app.replicas,
         minReadyPods: 0,
@@ -109,7 +129,9 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
         strategy: "rolling",
         workloads: [main],
         services: [live],
-        steps: [`apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${main.timeoutSeconds}s`],
+        steps: [
+          `apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${main.timeoutSeconds}s`,
+        ],
         podsAfter: app.replicas,
         peakPods: app.replicas + surge,
         minReadyPods: app.replicas - unavailable,
@@ -130,7 +152,11 @@ export function withImage(plan: AppPlan, placeholder: string, image: string, ver
   const sub = (s: string) => s.split(placeholder).join(version);
   return {
     ...plan,
-    workloads: plan.workloads.map((w) => ({ ...w, image: w.image === placeholder ? image : w.image, version: w.version === placeholder ? version : w.version })),
+    workloads: plan.workloads.map((w) => ({
+      ...w,
+      image: w.image === placeholder ? image : w.image,
+      version: w.version === placeholder ? version : w.version,
+    })),
     steps: plan.steps.map(sub),
     trafficTo: sub(plan.trafficTo),
   };

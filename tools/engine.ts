@@ -52,7 +52,8 @@ export function engineVersions(): EngineVersions {
   const bin = path.join(engineDir(), "bin");
   const run = (file: string, args: string[]) => {
     const exe = path.join(bin, file);
-    if (!fs.existsSync(exe)) throw new EngineMissing(`${exe} is missing: run 'bash engine/build.sh' (it builds the Pulumi engine from the Go module proxy)`);
+    if (!fs.existsSync(exe))
+      throw new EngineMissing(`${exe} is missing: run 'bash engine/build.sh' (it builds the Pulumi engine from the Go module proxy)`);
     return execFileSync(exe, args, { encoding: "utf8", env: { ...process.env, ...engineEnv() } }).trim();
   };
   const cli = run("pulumi", ["version"]);
@@ -61,7 +62,9 @@ export function engineVersions(): EngineVersions {
   const kubernetes = plugins.filter((p) => p.kind === "resource" && p.name === "kubernetes").map((p) => p.version);
   const versions = { cli, kubernetesProvider: kubernetes.join(", ") || "none", pulumiHome: engineEnv().PULUMI_HOME };
   if (cli !== pulumiVersion || kubernetes.length !== 1 || kubernetes[0] !== kubernetesProviderVersion) {
-    throw new EngineMissing(`engine reports pulumi ${cli} and kubernetes plugin(s) ${versions.kubernetesProvider} in ${versions.pulumiHome}; expected ${pulumiVersion} and exactly ${kubernetesProviderVersion}: run 'bash engine/build.sh'`);
+    throw new EngineMissing(
+      `engine reports pulumi ${cli} and kubernetes plugin(s) ${versions.kubernetesProvider} in ${versions.pulumiHome}; expected ${pulumiVersion} and exactly ${kubernetesProviderVersion}: run 'bash engine/build.sh'`,
+    );
   }
   return versions;
 }
@@ -174,7 +177,9 @@ export class EngineStack {
     const merged = { ...fromFile, ...overrides };
     const current = await this.stack.getAllConfig();
     for (const key of Object.keys(current)) if (!(key in merged)) await this.stack.removeConfig(key);
-    const values = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, { value: typeof v === "string" ? v : JSON.stringify(v) }]));
+    const values = Object.fromEntries(
+      Object.entries(merged).map(([k, v]) => [k, { value: typeof v === "string" ? v : JSON.stringify(v) }]),
+    );
     await this.stack.setAllConfig(values);
   }
 
@@ -188,7 +193,14 @@ export class EngineStack {
     try {
       const raw = await call(out.write);
       out.flush();
-      return { op, result: raw.summary?.result ?? "succeeded", changes: raw.summary?.resourceChanges ?? {}, seconds: (Date.now() - t0) / 1000, stdout: out.text(), raw };
+      return {
+        op,
+        result: raw.summary?.result ?? "succeeded",
+        changes: raw.summary?.resourceChanges ?? {},
+        seconds: (Date.now() - t0) / 1000,
+        stdout: out.text(),
+        raw,
+      };
     } catch (e) {
       out.flush();
       throw e;
@@ -256,14 +268,27 @@ async function program(options: EngineStackOptions): Promise<Record<string, unkn
   return outputs;
 }
 
-const summaryOps: Record<string, keyof OpMap> = { create: "create", created: "create", update: "update", updated: "update", delete: "delete", deleted: "delete", replace: "replace", replaced: "replace", unchanged: "same" };
+const summaryOps: Record<string, keyof OpMap> = {
+  create: "create",
+  created: "create",
+  update: "update",
+  updated: "update",
+  delete: "delete",
+  deleted: "delete",
+  replace: "replace",
+  replaced: "replace",
+  unchanged: "same",
+};
 
 /** The engine's "Resources:" block (`~ 1 to update`, `14 unchanged`) as an operation count. */
 export function resourcesSummary(stdout: string): OpMap {
-  const block = stdout.slice(stdout.lastIndexOf("\nResources:") + 1).split("\n").slice(1);
+  const block = stdout
+    .slice(stdout.lastIndexOf("\nResources:") + 1)
+    .split("\n")
+    .slice(1);
   const out: OpMap = {};
   for (const line of block) {
-    const m = /^\s+(?:[~+\-]|\+-)?\s*(\d+) (?:to )?(\w+)\s*$/.exec(line);
+    const m = /^\s+(?:\+-|[~+-])?\s*(\d+) (?:to )?(\w+)\s*$/.exec(line);
     if (!m) {
       if (line.trim() === "") break;
       continue;

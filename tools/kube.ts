@@ -38,7 +38,9 @@ export type KubeJson = Record<string, any>;
 export function getJson(kubeconfig: string, ref: string[]): Promise<KubeJson> {
   return new Promise((resolve, reject) =>
     execFile("kubectl", ["--kubeconfig", kubeconfig, "get", ...ref, "-o", "json"], { maxBuffer: 16 * 1024 * 1024 }, (err, out, stderr) =>
-      err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(out) as KubeJson)));
+      err ? reject(new Error(stderr || err.message)) : resolve(JSON.parse(out) as KubeJson),
+    ),
+  );
 }
 
 export function getJsonSync(kubeconfig: string, ref: string[]): KubeJson {
@@ -48,7 +50,11 @@ export function getJsonSync(kubeconfig: string, ref: string[]): KubeJson {
 /** Server-side dry run of every rendered object (namespaces are created for real first so namespaced objects resolve). */
 export function dryRunAll(kubeconfig: string, manifests: readonly ManifestEntry[]): string[] {
   const apply = (m: ManifestEntry, dryRun: boolean) =>
-    kubectl(kubeconfig, ["apply", "--server-side", "--field-manager=rollout-dry-run", ...(dryRun ? ["--dry-run=server"] : []), "-f", "-"], stringify(m.object));
+    kubectl(
+      kubeconfig,
+      ["apply", "--server-side", "--field-manager=rollout-dry-run", ...(dryRun ? ["--dry-run=server"] : []), "-f", "-"],
+      stringify(m.object),
+    );
   const failures: string[] = [];
   for (const m of manifests.filter((x) => x.kind === "Namespace")) apply(m, false);
   for (const m of manifests.filter((x) => x.kind !== "Namespace" && x.kind !== "RolloutGate")) {

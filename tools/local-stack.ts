@@ -17,14 +17,20 @@ export function localVersion(version: number): string {
 }
 
 /**
- * Config overrides for a variant. Each variant stack gets its own CD namespace, so several
- * variants can live on one cluster (the committed local stack uses `cd`).
+ * Config overrides for a variant of the local stack. A variant (a stack of its own, e.g. one per
+ * e2e scenario) gets its own CD namespace and Gateway namespace: objects of one name applied by two
+ * stacks would have two field managers, and the engine's create would fail with an SSA conflict.
  */
-export function localConfig(apps: unknown[] | undefined, image: string, cdNamespace?: string): Record<string, unknown> {
+export function localConfig(apps: unknown[] | undefined, image: string, variant?: string): Record<string, unknown> {
   return {
     "rollout:image": { source: "prebuilt", ref: image },
     ...(apps ? { "rollout:apps": apps } : {}),
-    ...(cdNamespace ? { "rollout:cd": { namespace: cdNamespace } } : {}),
+    ...(variant
+      ? {
+          "rollout:cd": { namespace: `cd-${variant}` },
+          "rollout:traffic": { gateway: { namespace: `gw-${variant}`, hostnames: [`${variant}.local.rollout.test`] } },
+        }
+      : {}),
   };
 }
 
@@ -34,6 +40,11 @@ export function renderLocal(apps: unknown[] | undefined, image: string): Promise
 }
 
 /** A variant of the local stack on the real engine, named `<name>`, starting from Pulumi.local.yaml. */
-export function openLocalVariant(name: string, apps: unknown[], image: string, options: Omit<EngineStackOptions, "stack" | "configFrom" | "config">): Promise<EngineStack> {
-  return EngineStack.open({ ...options, stack: name, configFrom: "local", config: localConfig(apps, image, `cd-${name}`) });
+export function openLocalVariant(
+  name: string,
+  apps: unknown[],
+  image: string,
+  options: Omit<EngineStackOptions, "stack" | "configFrom" | "config">,
+): Promise<EngineStack> {
+  return EngineStack.open({ ...options, stack: name, configFrom: "local", config: localConfig(apps, image, name) });
 }

@@ -56,9 +56,14 @@ export function jsonStream(onObject: (o: KubeJson) => void): (chunk: string) => 
 }
 
 function watch(kubeconfig: string, args: string[], onEvent: (type: string, o: KubeJson) => void): ChildProcess {
-  const p = spawn("kubectl", ["--kubeconfig", kubeconfig, "get", ...args, "--watch", "--output-watch-events", "-o", "json"], { stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn("kubectl", ["--kubeconfig", kubeconfig, "get", ...args, "--watch", "--output-watch-events", "-o", "json"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   p.stdout.setEncoding("utf8");
-  p.stdout.on("data", jsonStream((e) => onEvent(String(e.type), e.object as KubeJson)));
+  p.stdout.on(
+    "data",
+    jsonStream((e) => onEvent(String(e.type), e.object as KubeJson)),
+  );
   return p;
 }
 
@@ -73,7 +78,13 @@ function podState(p: KubeJson): { version: string; ready: boolean; terminating: 
   };
 }
 
-export function observe(kubeconfig: string, namespace: string, service: string, appLabel: string, onSample?: (s: Sample) => void): { stop: () => Promise<Observation> } {
+export function observe(
+  kubeconfig: string,
+  namespace: string,
+  service: string,
+  appLabel: string,
+  onSample?: (s: Sample) => void,
+): { stop: () => Promise<Observation> } {
   const obs: Observation = { peakPods: 0, minReadyEndpoints: Number.MAX_SAFE_INTEGER, samples: [], sampleIntervalSeconds };
   const start = Date.now();
   const pods = new Map<string, { version: string; ready: boolean; terminating: boolean }>();
@@ -84,7 +95,13 @@ export function observe(kubeconfig: string, namespace: string, service: string, 
     const ready = [...slices.values()].flat();
     const versions = Object.fromEntries([...pods].map(([n, p]) => [n, p.version]));
     const readyPods = [...pods].filter(([, p]) => p.ready).map(([n]) => n);
-    const s: Sample = { t: (Date.now() - start) / 1000, pods: [...pods.values()].filter((p) => !p.terminating).length, ready, versions, readyPods };
+    const s: Sample = {
+      t: (Date.now() - start) / 1000,
+      pods: [...pods.values()].filter((p) => !p.terminating).length,
+      ready,
+      versions,
+      readyPods,
+    };
     obs.samples.push(s);
     obs.peakPods = Math.max(obs.peakPods, s.pods);
     obs.minReadyEndpoints = Math.min(obs.minReadyEndpoints, s.ready.length);
@@ -100,7 +117,11 @@ export function observe(kubeconfig: string, namespace: string, service: string, 
   const sliceWatch = watch(kubeconfig, ["endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`], (type, s) => {
     const name = s.metadata.name as string;
     if (type === "DELETED") slices.delete(name);
-    else slices.set(name, ((s.endpoints ?? []) as KubeJson[]).filter((e) => e.conditions?.ready === true).map((e) => e.targetRef?.name as string));
+    else
+      slices.set(
+        name,
+        ((s.endpoints ?? []) as KubeJson[]).filter((e) => e.conditions?.ready === true).map((e) => e.targetRef?.name as string),
+      );
     record();
   });
   // The watches start with the current state (ADDED events); a list confirms when that is complete.
@@ -109,7 +130,12 @@ export function observe(kubeconfig: string, namespace: string, service: string, 
     getJson(kubeconfig, ["endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]),
   ]).then(([p, s]) => {
     for (const x of p.items as KubeJson[]) if (!pods.has(x.metadata.name)) pods.set(x.metadata.name, podState(x));
-    for (const x of s.items as KubeJson[]) if (!slices.has(x.metadata.name)) slices.set(x.metadata.name, ((x.endpoints ?? []) as KubeJson[]).filter((e) => e.conditions?.ready === true).map((e) => e.targetRef?.name as string));
+    for (const x of s.items as KubeJson[])
+      if (!slices.has(x.metadata.name))
+        slices.set(
+          x.metadata.name,
+          ((x.endpoints ?? []) as KubeJson[]).filter((e) => e.conditions?.ready === true).map((e) => e.targetRef?.name as string),
+        );
     synced = { pods: true, slices: true };
     record();
   });
@@ -138,12 +164,20 @@ export function allServing(s: Sample, version: string, count: number): boolean {
  * ready yet, so EndpointSlices may still be filling in when a step returns: a measurement starts
  * from this settled baseline, or it would count the fill-in as a drop.
  */
-export async function readyEndpoints(kubeconfig: string, namespace: string, service: string, count: number, timeoutSeconds = 60): Promise<void> {
+export async function readyEndpoints(
+  kubeconfig: string,
+  namespace: string,
+  service: string,
+  count: number,
+  timeoutSeconds = 60,
+): Promise<void> {
   const deadline = Date.now() + timeoutSeconds * 1000;
   let ready = 0;
   while (Date.now() < deadline) {
     const slices = await getJson(kubeconfig, ["endpointslices", "-n", namespace, "-l", `kubernetes.io/service-name=${service}`]);
-    ready = (slices.items as KubeJson[]).flatMap((s) => (s.endpoints ?? []) as KubeJson[]).filter((e) => e.conditions?.ready === true).length;
+    ready = (slices.items as KubeJson[])
+      .flatMap((s) => (s.endpoints ?? []) as KubeJson[])
+      .filter((e) => e.conditions?.ready === true).length;
     if (ready >= count) return;
     await new Promise((r) => setTimeout(r, 250));
   }

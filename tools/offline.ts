@@ -42,16 +42,33 @@ export function fakeDigest(seed: string): string {
   return `sha256:${createHash("sha256").update(seed).digest("hex")}`;
 }
 
-function mockState(type: string, name: string, inputs: Record<string, any>, refs: Record<string, Record<string, unknown>>): Record<string, unknown> { // eslint-disable-line @typescript-eslint/no-explicit-any
+function mockState(
+  type: string,
+  name: string,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  inputs: Record<string, any>,
+  refs: Record<string, Record<string, unknown>>,
+): Record<string, unknown> {
   switch (type) {
     case "gcp:container/cluster:Cluster":
-      return { ...inputs, endpoint: "203.0.113.10", masterAuth: { ...(inputs.masterAuth ?? {}), clusterCaCertificate: "LS0tLS1CRUdJTi1GQUtFLUNBLS0tLS0=" } };
+      return {
+        ...inputs,
+        endpoint: "203.0.113.10",
+        masterAuth: { ...(inputs.masterAuth ?? {}), clusterCaCertificate: "LS0tLS1CRUdJTi1GQUtFLUNBLS0tLS0=" },
+      };
     case "gcp:serviceaccount/account:Account":
-      return { ...inputs, email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`, name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com` };
+      return {
+        ...inputs,
+        email: `${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+        name: `projects/${inputs.project}/serviceAccounts/${inputs.accountId}@${inputs.project}.iam.gserviceaccount.com`,
+      };
     case "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":
       return { ...inputs, name: `projects/123456789012/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}` };
     case "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
-      return { ...inputs, name: `projects/123456789012/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}/providers/${inputs.workloadIdentityPoolProviderId}` };
+      return {
+        ...inputs,
+        name: `projects/123456789012/locations/global/workloadIdentityPools/${inputs.workloadIdentityPoolId}/providers/${inputs.workloadIdentityPoolProviderId}`,
+      };
     case "docker:index/image:Image": {
       const repo = String(inputs.imageName).replace(/:[^:/]+$/, "");
       return { ...inputs, repoDigest: `${repo}@${fakeDigest(String(inputs.imageName))}` };
@@ -73,7 +90,15 @@ function nameOf(r: unknown): string {
 async function resolve(value: unknown): Promise<{ value: unknown; secret: boolean }> {
   if (pulumi.Output.isInstance(value)) {
     const out = value as pulumi.Output<unknown>;
-    const [v, secret] = await Promise.all([new Promise((r) => out.apply((x) => { r(x); return x; })), pulumi.isSecret(out)]);
+    const [v, secret] = await Promise.all([
+      new Promise((r) =>
+        out.apply((x) => {
+          r(x);
+          return x;
+        }),
+      ),
+      pulumi.isSecret(out),
+    ]);
     const inner = await resolve(v);
     return { value: inner.value, secret: secret || inner.secret };
   }
@@ -91,16 +116,33 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
   const byName = new Map<string, RecordedResource>();
   const order: string[] = [];
   const opts = new Map<string, Omit<RecordedResource, "props" | "type" | "name">>();
-  pulumi.runtime.setMocks({
-    newResource: (args) => {
-      const key = `${args.type}::${args.name}`;
-      const state = mockState(args.type, args.name, args.inputs, options.stackReferences ?? {});
-      order.push(key);
-      byName.set(key, { type: args.type, name: args.name, props: args.inputs, dependsOn: [], protect: false, retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false });
-      return { id: `${args.name}-id`, state };
+  pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        const key = `${args.type}::${args.name}`;
+        const state = mockState(args.type, args.name, args.inputs, options.stackReferences ?? {});
+        order.push(key);
+        byName.set(key, {
+          type: args.type,
+          name: args.name,
+          props: args.inputs,
+          dependsOn: [],
+          protect: false,
+          retainOnDelete: false,
+          ignoreChanges: [],
+          deleteBeforeReplace: false,
+        });
+        return { id: `${args.name}-id`, state };
+      },
+      call: (args) =>
+        args.token === "gcp:organizations/getClientConfig:getClientConfig"
+          ? { accessToken: "mock-access-token", project: "mock" }
+          : args.inputs,
     },
-    call: (args) => (args.token === "gcp:organizations/getClientConfig:getClientConfig" ? { accessToken: "mock-access-token", project: "mock" } : args.inputs),
-  }, "rollout", stackName, false);
+    "rollout",
+    stackName,
+    false,
+  );
 
   let outputs: StackOutputs | undefined;
   await pulumi.runtime.runInPulumiStack(async () => {

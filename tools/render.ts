@@ -17,7 +17,11 @@ export interface ManifestEntry {
   /** Resources (by Pulumi name) that must be applied and awaited first. */
   readonly dependsOn: string[];
   /** What `pulumi up` waits for after applying it. */
-  readonly await: { readonly mode: "builtin" | "skip" | "waitFor" | "none" | "gate"; readonly timeoutSeconds?: number; readonly waitFor?: string[] };
+  readonly await: {
+    readonly mode: "builtin" | "skip" | "waitFor" | "none" | "gate";
+    readonly timeoutSeconds?: number;
+    readonly waitFor?: string[];
+  };
   readonly object: Record<string, unknown>;
 }
 
@@ -40,7 +44,12 @@ function awaitOf(kind: string, annotations: Record<string, string>): ManifestEnt
   const timeout = annotations[timeoutAnnotation] ? Number(annotations[timeoutAnnotation]) : undefined;
   if (annotations[skipAwaitAnnotation] === "true") return { mode: "skip" };
   const waitFor = annotations[waitForAnnotation];
-  if (waitFor) return { mode: "waitFor", timeoutSeconds: timeout ?? 600, waitFor: waitFor.startsWith("[") ? (JSON.parse(waitFor) as string[]) : [waitFor] };
+  if (waitFor)
+    return {
+      mode: "waitFor",
+      timeoutSeconds: timeout ?? 600,
+      waitFor: waitFor.startsWith("[") ? (JSON.parse(waitFor) as string[]) : [waitFor],
+    };
   return awaitedKinds.has(kind) ? { mode: "builtin", timeoutSeconds: timeout ?? 600 } : { mode: "none" };
 }
 
@@ -51,7 +60,8 @@ function isKubernetesObject(r: RecordedResource): boolean {
 }
 
 /** Gates are dynamic resources, not Kubernetes objects; they travel in the render as `RolloutGate` entries (listed, never applied). */
-function asObject(r: RecordedResource): Record<string, any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function asObject(r: RecordedResource): Record<string, any> {
   if (r.type !== gateType) return r.props;
   const { __provider: _provider, ...props } = r.props;
   return { apiVersion: "rollout.dev/v1", kind: "RolloutGate", metadata: { name: r.name, namespace: props.namespace }, spec: props };
@@ -63,7 +73,12 @@ export async function renderStack(projectDir: string, stack: string, gitSha?: st
 }
 
 /** Renders a stack from raw config values (the e2e suite renders variants of the local stack). */
-export async function renderConfig(projectDir: string, raw: Record<string, unknown>, stack: string, gitSha?: string): Promise<RenderResult> {
+export async function renderConfig(
+  projectDir: string,
+  raw: Record<string, unknown>,
+  stack: string,
+  gitSha?: string,
+): Promise<RenderResult> {
   const image = raw["rollout:image"] as { source?: string; fromStack?: string } | undefined;
   const stackReferences: Record<string, Record<string, unknown>> = {};
   if (image?.source === "promote" && image.fromStack) {
@@ -73,24 +88,28 @@ export async function renderConfig(projectDir: string, raw: Record<string, unkno
   }
   const result = await runOffline(raw, stack, { projectDir, gitSha, stackReferences });
   let n = 0;
-  const manifests: ManifestEntry[] = result.resources.filter((r) => isKubernetesObject(r) || r.type === gateType).map((r) => {
-    const object = asObject(r);
-    const meta = (object.metadata ?? {}) as { name: string; namespace?: string; annotations?: Record<string, string> };
-    const kind = String(object.kind);
-    const file = `${String(n++).padStart(3, "0")}-${kind.toLowerCase()}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name}.yaml`;
-    return {
-      file,
-      resource: r.name,
-      apiVersion: String(r.props.apiVersion),
-      kind,
-      name: meta.name,
-      namespace: meta.namespace,
-      dependsOn: r.dependsOn,
-      await: kind === "RolloutGate" ? { mode: "gate" } : awaitOf(kind, meta.annotations ?? {}),
-      object,
-    };
-  });
-  const cloudResources = result.resources.filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("docker:")).map((r) => ({ type: r.type, name: r.name }));
+  const manifests: ManifestEntry[] = result.resources
+    .filter((r) => isKubernetesObject(r) || r.type === gateType)
+    .map((r) => {
+      const object = asObject(r);
+      const meta = (object.metadata ?? {}) as { name: string; namespace?: string; annotations?: Record<string, string> };
+      const kind = String(object.kind);
+      const file = `${String(n++).padStart(3, "0")}-${kind.toLowerCase()}-${meta.namespace ? `${meta.namespace}-` : ""}${meta.name}.yaml`;
+      return {
+        file,
+        resource: r.name,
+        apiVersion: String(r.props.apiVersion),
+        kind,
+        name: meta.name,
+        namespace: meta.namespace,
+        dependsOn: r.dependsOn,
+        await: kind === "RolloutGate" ? { mode: "gate" } : awaitOf(kind, meta.annotations ?? {}),
+        object,
+      };
+    });
+  const cloudResources = result.resources
+    .filter((r) => r.type.startsWith("gcp:") || r.type.startsWith("docker:"))
+    .map((r) => ({ type: r.type, name: r.name }));
   return { ...result, stack, manifests, cloudResources };
 }
 

@@ -10,7 +10,11 @@ export const httpListener = "http";
 /** Annotation attaching a Certificate Manager map to a GKE Gateway. */
 export const gkeCertMapAnnotation = "networking.gke.io/certmap";
 
-const gatewayLabels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "rollout", "app.kubernetes.io/component": "gateway" };
+const gatewayLabels = {
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/part-of": "rollout",
+  "app.kubernetes.io/component": "gateway",
+};
 
 export interface GatewayArgs {
   readonly traffic: TrafficConfig;
@@ -26,7 +30,12 @@ export function gateway(args: GatewayArgs): Record<string, unknown> {
   return {
     apiVersion: `${gatewayGroup}/v1`,
     kind: "Gateway",
-    metadata: { name, namespace, labels: gatewayLabels, ...(args.gke ? { annotations: { [gkeCertMapAnnotation]: args.gke.certificateMap } } : {}) },
+    metadata: {
+      name,
+      namespace,
+      labels: gatewayLabels,
+      ...(args.gke ? { annotations: { [gkeCertMapAnnotation]: args.gke.certificateMap } } : {}),
+    },
     spec: {
       gatewayClassName: args.className,
       ...(args.gke ? { addresses: [{ type: "NamedAddress", value: args.gke.addressName }] } : {}),
@@ -39,7 +48,12 @@ export function gateway(args: GatewayArgs): Record<string, unknown> {
           ...(args.gke ? {} : { tls: { mode: "Terminate", certificateRefs: [{ group: "", kind: "Secret", name: `${name}-tls` }] } }),
           allowedRoutes: {
             kinds: [{ group: gatewayGroup, kind: "HTTPRoute" }],
-            namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...args.routeNamespaces].sort() }] } },
+            namespaces: {
+              from: "Selector",
+              selector: {
+                matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: [...args.routeNamespaces].sort() }],
+              },
+            },
           },
         },
         {
@@ -82,9 +96,22 @@ export function liveRoute(app: AppConfig, id: AppIdentity, traffic: TrafficConfi
     kind: "HTTPRoute",
     metadata: { name: app.name, namespace: namespaceOf(id), labels: commonLabels(id) },
     spec: {
-      parentRefs: [{ group: gatewayGroup, kind: "Gateway", name: traffic.gateway.name, namespace: traffic.gateway.namespace, sectionName: httpsListener }],
+      parentRefs: [
+        {
+          group: gatewayGroup,
+          kind: "Gateway",
+          name: traffic.gateway.name,
+          namespace: traffic.gateway.namespace,
+          sectionName: httpsListener,
+        },
+      ],
       hostnames: appHostnames(app, traffic),
-      rules: [{ matches: [{ path: { type: "PathPrefix", value: pathPrefix } }], backendRefs: [{ group: "", kind: "Service", name: liveService, port: app.servicePort }] }],
+      rules: [
+        {
+          matches: [{ path: { type: "PathPrefix", value: pathPrefix } }],
+          backendRefs: [{ group: "", kind: "Service", name: liveService, port: app.servicePort }],
+        },
+      ],
     },
   };
 }

@@ -54,17 +54,31 @@ export function appNetworkPolicy(args: NetworkPolicyArgs): NetworkPolicy {
   });
   // Gates reach the candidate through the API server's service proxy; on GKE that is tunnelled by konnectivity-agent.
   const hasGates = app.strategy !== undefined && "gates" in app.strategy && app.strategy.gates !== undefined;
-  const fromApiServer: Peer[] = hasGates && args.gke ? [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "konnectivity-agent" } } }] : [];
+  const fromApiServer: Peer[] =
+    hasGates && args.gke
+      ? [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "konnectivity-agent" } } }]
+      : [];
   const httpPort = [{ protocol: "TCP", port: httpPortName }];
 
   const dns = {
-    to: [{ namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }, { ipBlock: { cidr: nodeLocalDns } }],
-    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+    to: [
+      { namespaceSelector: nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
+      { ipBlock: { cidr: nodeLocalDns } },
+    ],
+    ports: [
+      { protocol: "UDP", port: 53 },
+      { protocol: "TCP", port: 53 },
+    ],
   };
   const declared = app.egress.map((e) => ({
-    to: [e.app !== undefined
-      ? { namespaceSelector: nsSelector(namespaceOf({ app: e.app, environment: id.environment })), podSelector: { matchLabels: selectorLabels({ app: e.app, environment: id.environment }) } }
-      : { ipBlock: { cidr: e.cidr! } }],
+    to: [
+      e.app !== undefined
+        ? {
+            namespaceSelector: nsSelector(namespaceOf({ app: e.app, environment: id.environment })),
+            podSelector: { matchLabels: selectorLabels({ app: e.app, environment: id.environment }) },
+          }
+        : { ipBlock: { cidr: e.cidr! } },
+    ],
     ports: e.ports.map((port) => ({ protocol: "TCP", port })),
   }));
 
@@ -78,7 +92,9 @@ export function appNetworkPolicy(args: NetworkPolicyArgs): NetworkPolicy {
       ingress: [
         // The app's own pods, on any port (peers of a StatefulSet, a canary and its stable track).
         { from: [own] },
-        ...(fromGateway.length + callers.length + fromApiServer.length > 0 ? [{ from: [...fromGateway, ...callers, ...fromApiServer], ports: httpPort }] : []),
+        ...(fromGateway.length + callers.length + fromApiServer.length > 0
+          ? [{ from: [...fromGateway, ...callers, ...fromApiServer], ports: httpPort }]
+          : []),
       ],
       egress: [{ to: [own] }, dns, ...declared],
     },

@@ -75,14 +75,18 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta(args, { ...recreateAwait(args, strategy), [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)) }),
+    metadata: meta(args, {
+      ...recreateAwait(args, strategy),
+      [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)),
+    }),
     spec: {
       replicas: initialReplicas(args),
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
       template: template(args),
-      strategy: strategy.type === "recreate"
-        ? { type: "Recreate" }
-        : { type: "RollingUpdate", rollingUpdate: { maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable } },
+      strategy:
+        strategy.type === "recreate"
+          ? { type: "Recreate" }
+          : { type: "RollingUpdate", rollingUpdate: { maxSurge: strategy.maxSurge, maxUnavailable: strategy.maxUnavailable } },
       minReadySeconds: app.minReadySeconds,
       progressDeadlineSeconds: app.progressDeadlineSeconds,
       revisionHistoryLimit: app.revisionHistoryLimit,
@@ -102,22 +106,31 @@ function recreateAwait(args: WorkloadArgs, strategy: DeploymentUpdate): Labels {
   if (strategy.type !== "recreate" || args.app.hpa) return {};
   const n = args.replicas;
   return {
-    [waitForAnnotation]: JSON.stringify([`jsonpath={.status.updatedReplicas}=${n}`, `jsonpath={.status.availableReplicas}=${n}`, `jsonpath={.status.replicas}=${n}`]),
+    [waitForAnnotation]: JSON.stringify([
+      `jsonpath={.status.updatedReplicas}=${n}`,
+      `jsonpath={.status.availableReplicas}=${n}`,
+      `jsonpath={.status.replicas}=${n}`,
+    ]),
   };
 }
 
 export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.types.input.apps.v1.StatefulSet> {
   const { app } = args;
-  const s = app.statefulSet ?? { updateStrategy: "RollingUpdate", partition: 0, podManagementPolicy: "OrderedReady", volumeClaimTemplates: [] };
+  const s = app.statefulSet ?? {
+    updateStrategy: "RollingUpdate",
+    partition: 0,
+    podManagementPolicy: "OrderedReady",
+    volumeClaimTemplates: [],
+  };
   const expectedUpdated = args.replicas - s.partition;
   const await: Labels =
     s.updateStrategy === "OnDelete"
-      // Pods change only when someone deletes them: there is nothing for `pulumi up` to wait for.
-      ? { [skipAwaitAnnotation]: "true" }
+      ? // Pods change only when someone deletes them: there is nothing for `pulumi up` to wait for.
+        { [skipAwaitAnnotation]: "true" }
       : s.partition > 0
-        // The built-in await wants every replica updated, which a partition forbids; wait for the
-        // ordinals >= partition instead.
-        ? {
+        ? // The built-in await wants every replica updated, which a partition forbids; wait for the
+          // ordinals >= partition instead.
+          {
             // waitFor replaces the built-in await (provider >= 4.18.4); all conditions must hold.
             [waitForAnnotation]: JSON.stringify([
               `jsonpath={.status.updatedReplicas}=${expectedUpdated}`,
@@ -136,7 +149,8 @@ export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
       template: template(args),
       podManagementPolicy: s.podManagementPolicy,
-      updateStrategy: s.updateStrategy === "OnDelete" ? { type: "OnDelete" } : { type: "RollingUpdate", rollingUpdate: { partition: s.partition } },
+      updateStrategy:
+        s.updateStrategy === "OnDelete" ? { type: "OnDelete" } : { type: "RollingUpdate", rollingUpdate: { partition: s.partition } },
       minReadySeconds: app.minReadySeconds,
       revisionHistoryLimit: app.revisionHistoryLimit,
       persistentVolumeClaimRetentionPolicy: { whenDeleted: "Retain", whenScaled: "Retain" },
@@ -158,13 +172,17 @@ export function daemonSet(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.Dae
   return {
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: meta(args, d.updateStrategy === "OnDelete" ? { [skipAwaitAnnotation]: "true" } : { [timeoutAnnotation]: String(awaitTimeoutSeconds(app)) }),
+    metadata: meta(
+      args,
+      d.updateStrategy === "OnDelete" ? { [skipAwaitAnnotation]: "true" } : { [timeoutAnnotation]: String(awaitTimeoutSeconds(app)) },
+    ),
     spec: {
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
       template: template(args),
-      updateStrategy: d.updateStrategy === "OnDelete"
-        ? { type: "OnDelete" }
-        : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: d.maxUnavailable, maxSurge: d.maxSurge } },
+      updateStrategy:
+        d.updateStrategy === "OnDelete"
+          ? { type: "OnDelete" }
+          : { type: "RollingUpdate", rollingUpdate: { maxUnavailable: d.maxUnavailable, maxSurge: d.maxSurge } },
       minReadySeconds: app.minReadySeconds,
       revisionHistoryLimit: app.revisionHistoryLimit,
     },
@@ -185,7 +203,12 @@ export function service(args: ServiceArgs): Plain<k8s.types.input.core.v1.Servic
   return {
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: args.name, namespace: namespaceOf(args.id), labels: commonLabels(args.id), ...(args.annotations ? { annotations: { ...args.annotations } } : {}) },
+    metadata: {
+      name: args.name,
+      namespace: namespaceOf(args.id),
+      labels: commonLabels(args.id),
+      ...(args.annotations ? { annotations: { ...args.annotations } } : {}),
+    },
     spec: {
       type: "ClusterIP",
       ...(args.headless ? { clusterIP: "None", publishNotReadyAddresses: true } : {}),
@@ -196,14 +219,21 @@ export function service(args: ServiceArgs): Plain<k8s.types.input.core.v1.Servic
 }
 
 /** The budget of an app, or undefined when it gets none (one replica, DaemonSet, or `pdb: false`). */
-export function pdbBudget(app: AppConfig, environmentWantsPdb: boolean): { minAvailable?: IntOrPercent; maxUnavailable?: IntOrPercent } | undefined {
+export function pdbBudget(
+  app: AppConfig,
+  environmentWantsPdb: boolean,
+): { minAvailable?: IntOrPercent; maxUnavailable?: IntOrPercent } | undefined {
   if (app.pdb === false || app.kind === "DaemonSet") return undefined;
   if (app.pdb) return app.pdb;
   const replicas = app.hpa?.minReplicas ?? app.replicas;
   return environmentWantsPdb && replicas > 1 ? { maxUnavailable: 1 } : undefined;
 }
 
-export function podDisruptionBudget(app: AppConfig, id: AppIdentity, budget: { minAvailable?: IntOrPercent; maxUnavailable?: IntOrPercent }): Plain<k8s.types.input.policy.v1.PodDisruptionBudget> {
+export function podDisruptionBudget(
+  app: AppConfig,
+  id: AppIdentity,
+  budget: { minAvailable?: IntOrPercent; maxUnavailable?: IntOrPercent },
+): Plain<k8s.types.input.policy.v1.PodDisruptionBudget> {
   return {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
@@ -218,7 +248,11 @@ export function podDisruptionBudget(app: AppConfig, id: AppIdentity, budget: { m
   };
 }
 
-export function horizontalPodAutoscaler(app: AppConfig, id: AppIdentity, target: { kind: string; name: string }): Plain<k8s.types.input.autoscaling.v2.HorizontalPodAutoscaler> | undefined {
+export function horizontalPodAutoscaler(
+  app: AppConfig,
+  id: AppIdentity,
+  target: { kind: string; name: string },
+): Plain<k8s.types.input.autoscaling.v2.HorizontalPodAutoscaler> | undefined {
   if (!app.hpa) return undefined;
   return {
     apiVersion: "autoscaling/v2",
@@ -228,7 +262,12 @@ export function horizontalPodAutoscaler(app: AppConfig, id: AppIdentity, target:
       scaleTargetRef: { apiVersion: "apps/v1", kind: target.kind, name: target.name },
       minReplicas: app.hpa.minReplicas,
       maxReplicas: app.hpa.maxReplicas,
-      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: app.hpa.targetCPUUtilizationPercent } } }],
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: app.hpa.targetCPUUtilizationPercent } },
+        },
+      ],
       behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
     },
   };
@@ -237,7 +276,11 @@ export function horizontalPodAutoscaler(app: AppConfig, id: AppIdentity, target:
 /** Immutable ConfigMap named by a hash of its content: a change makes a new one and rolls the pods. */
 export function configMap(app: AppConfig, id: AppIdentity): Plain<k8s.types.input.core.v1.ConfigMap> | undefined {
   if (!app.config || Object.keys(app.config).length === 0) return undefined;
-  const data = Object.fromEntries(Object.keys(app.config).sort().map((k) => [k, app.config![k]]));
+  const data = Object.fromEntries(
+    Object.keys(app.config)
+      .sort()
+      .map((k) => [k, app.config![k]]),
+  );
   const hash = createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 10);
   return {
     apiVersion: "v1",
@@ -258,7 +301,9 @@ export function httpRoute(app: AppConfig, id: AppIdentity, route: RoutePlan): Re
       parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: route.gateway.name, namespace: route.gateway.namespace }],
       ...(route.gateway.hostnames.length > 0 ? { hostnames: [...route.gateway.hostnames] } : {}),
       rules: route.rules.map((rule) => ({
-        ...(rule.match ? { matches: [{ headers: [{ type: rule.match.header.type, name: rule.match.header.name, value: rule.match.header.value }] }] } : {}),
+        ...(rule.match
+          ? { matches: [{ headers: [{ type: rule.match.header.type, name: rule.match.header.name, value: rule.match.header.value }] }] }
+          : {}),
         backendRefs: rule.backends.map((b) => ({ group: "", kind: "Service", name: b.service, port: app.servicePort, weight: b.weight })),
       })),
     },

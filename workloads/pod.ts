@@ -62,7 +62,9 @@ export function podTemplate(args: PodTemplateArgs): PodTemplateSpec {
     ports: [{ name: httpPortName, containerPort: app.port, protocol: "TCP" }],
     env: [
       { name: "PORT", value: String(app.port) },
-      ...Object.keys(app.env).sort().map((name) => ({ name, value: app.env[name] })),
+      ...Object.keys(app.env)
+        .sort()
+        .map((name) => ({ name, value: app.env[name] })),
     ],
     ...(args.configMapName ? { envFrom: [{ configMapRef: { name: args.configMapName } }] } : {}),
     readinessProbe: probeSpec(app.probes.readiness),
@@ -88,7 +90,10 @@ export function podTemplate(args: PodTemplateArgs): PodTemplateSpec {
     volumeMounts: app.security.readOnlyRootFilesystem ? [{ name: tmpVolume, mountPath: "/tmp" }] : [],
   }));
   return {
-    metadata: { labels, ...(app.podAnnotations && Object.keys(app.podAnnotations).length > 0 ? { annotations: { ...app.podAnnotations } } : {}) },
+    metadata: {
+      labels,
+      ...(app.podAnnotations && Object.keys(app.podAnnotations).length > 0 ? { annotations: { ...app.podAnnotations } } : {}),
+    },
     spec: {
       serviceAccountName: args.serviceAccountName,
       automountServiceAccountToken: false,
@@ -104,7 +109,10 @@ export function podTemplate(args: PodTemplateArgs): PodTemplateSpec {
       },
       ...(initContainers.length > 0 ? { initContainers } : {}),
       containers: [container],
-      ...podVolumes([...(app.security.readOnlyRootFilesystem ? [{ name: tmpVolume, emptyDir: { sizeLimit: "64Mi" } }] : []), ...(secrets ? [secrets.volume] : [])]),
+      ...podVolumes([
+        ...(app.security.readOnlyRootFilesystem ? [{ name: tmpVolume, emptyDir: { sizeLimit: "64Mi" } }] : []),
+        ...(secrets ? [secrets.volume] : []),
+      ]),
       ...topologySpread(app, id),
     },
   };
@@ -114,14 +122,29 @@ export function podTemplate(args: PodTemplateArgs): PodTemplateSpec {
  * Spread replicas so one zone or node going away takes only its share. `matchLabelKeys` with the
  * pod-template-hash makes the scheduler balance each revision on its own during a rollout.
  */
-export function topologySpread(app: AppConfig, id: AppIdentity): { topologySpreadConstraints?: Plain<k8s.types.input.core.v1.TopologySpreadConstraint>[] } {
+export function topologySpread(
+  app: AppConfig,
+  id: AppIdentity,
+): { topologySpreadConstraints?: Plain<k8s.types.input.core.v1.TopologySpreadConstraint>[] } {
   if (app.kind === "DaemonSet" || app.spread === "none" || app.replicas < 2) return {};
   const labelSelector = { matchLabels: selectorLabels(id) };
-  const byNode = { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector, matchLabelKeys: ["pod-template-hash"] };
+  const byNode = {
+    maxSkew: 1,
+    topologyKey: "kubernetes.io/hostname",
+    whenUnsatisfiable: "ScheduleAnyway",
+    labelSelector,
+    matchLabelKeys: ["pod-template-hash"],
+  };
   if (app.spread === "node") return { topologySpreadConstraints: [byNode] };
   return {
     topologySpreadConstraints: [
-      { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule", labelSelector, matchLabelKeys: ["pod-template-hash"] },
+      {
+        maxSkew: 1,
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: "DoNotSchedule",
+        labelSelector,
+        matchLabelKeys: ["pod-template-hash"],
+      },
       byNode,
     ],
   };

@@ -16,10 +16,15 @@ export function secretProviderClassName(app: string): string {
 }
 
 /** The pod volume and the app container's mount, or undefined when the app declares no secrets. */
-export function secretsVolume(app: AppConfig): { volume: Plain<k8s.types.input.core.v1.Volume>; mount: Plain<k8s.types.input.core.v1.VolumeMount> } | undefined {
+export function secretsVolume(
+  app: AppConfig,
+): { volume: Plain<k8s.types.input.core.v1.Volume>; mount: Plain<k8s.types.input.core.v1.VolumeMount> } | undefined {
   if (app.secrets.length === 0) return undefined;
   return {
-    volume: { name: volumeName, csi: { driver: gkeSecretsCsiDriver, readOnly: true, volumeAttributes: { secretProviderClass: secretProviderClassName(app.name) } } },
+    volume: {
+      name: volumeName,
+      csi: { driver: gkeSecretsCsiDriver, readOnly: true, volumeAttributes: { secretProviderClass: secretProviderClassName(app.name) } },
+    },
     mount: { name: volumeName, mountPath: secretsMountPath, readOnly: true },
   };
 }
@@ -28,7 +33,10 @@ export function secretsVolume(app: AppConfig): { volume: Plain<k8s.types.input.c
 export function secretProviderClass(app: AppConfig, id: AppIdentity, project: string): Record<string, unknown> | undefined {
   if (app.secrets.length === 0) return undefined;
   // The add-on's parameter is YAML; JSON is YAML, and needs no YAML writer here.
-  const secrets = app.secrets.map((s) => ({ resourceName: `projects/${project}/secrets/${s.name}/versions/${s.version}`, path: s.file ?? s.name }));
+  const secrets = app.secrets.map((s) => ({
+    resourceName: `projects/${project}/secrets/${s.name}/versions/${s.version}`,
+    path: s.file ?? s.name,
+  }));
   return {
     apiVersion: "secrets-store.csi.x-k8s.io/v1",
     kind: "SecretProviderClass",

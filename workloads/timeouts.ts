@@ -15,7 +15,9 @@ export const slackSeconds = 60;
 
 /** Worst healthy time for one pod to become available: start, startup probe, readiness, minReadySeconds. */
 export function podReadySeconds(app: AppConfig): number {
-  return podStartAllowanceSeconds + startupBudgetSeconds(app.probes.startup) + secondsToFirstSuccess(app.probes.readiness) + app.minReadySeconds;
+  return (
+    podStartAllowanceSeconds + startupBudgetSeconds(app.probes.startup) + secondsToFirstSuccess(app.probes.readiness) + app.minReadySeconds
+  );
 }
 
 /** Number of sequential waves the controller needs to replace every pod. */
@@ -26,7 +28,11 @@ export function rolloutWaves(app: AppConfig, replicas = app.replicas, update: De
   }
   if (app.kind === "DaemonSet") {
     const d = app.daemonSet ?? { maxUnavailable: 1, maxSurge: 0 };
-    const step = Math.max(1, resolveIntOrPercent(d.maxUnavailable, assumedDaemonSetNodes, true), resolveIntOrPercent(d.maxSurge, assumedDaemonSetNodes, true));
+    const step = Math.max(
+      1,
+      resolveIntOrPercent(d.maxUnavailable, assumedDaemonSetNodes, true),
+      resolveIntOrPercent(d.maxSurge, assumedDaemonSetNodes, true),
+    );
     return Math.ceil(assumedDaemonSetNodes / step);
   }
   if (update.type === "recreate") return 1;
@@ -36,7 +42,11 @@ export function rolloutWaves(app: AppConfig, replicas = app.replicas, update: De
 }
 
 /** Estimated healthy rollout time, in seconds. */
-export function estimatedRolloutSeconds(app: AppConfig, replicas = app.replicas, update: DeploymentUpdate = deploymentUpdateOf(app)): number {
+export function estimatedRolloutSeconds(
+  app: AppConfig,
+  replicas = app.replicas,
+  update: DeploymentUpdate = deploymentUpdateOf(app),
+): number {
   const waves = rolloutWaves(app, replicas, update);
   // Recreate waits for every old pod to terminate first.
   const teardown = app.kind === "Deployment" && update.type === "recreate" ? terminationGraceSeconds(app) : 0;

@@ -20,25 +20,39 @@ export class CdIdentity extends pulumi.ComponentResource {
 
   constructor(name: string, args: CdIdentityArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:bootstrap:CdIdentity", name, {}, opts);
-    const sa = new gcp.serviceaccount.Account(name, {
-      project: args.project,
-      accountId: args.accountId,
-      displayName: args.displayName,
-    }, { parent: this });
+    const sa = new gcp.serviceaccount.Account(
+      name,
+      {
+        project: args.project,
+        accountId: args.accountId,
+        displayName: args.displayName,
+      },
+      { parent: this },
+    );
     this.email = sa.email;
     this.member = pulumi.interpolate`serviceAccount:${sa.email}`;
-    new gcp.serviceaccount.IAMMember(`${name}-wif`, {
-      serviceAccountId: sa.name,
-      role: "roles/iam.workloadIdentityUser",
-      member: args.principal,
-    }, { parent: this });
+    new gcp.serviceaccount.IAMMember(
+      `${name}-wif`,
+      {
+        serviceAccountId: sa.name,
+        role: "roles/iam.workloadIdentityUser",
+        member: args.principal,
+      },
+      { parent: this },
+    );
     for (const { project, grant } of args.grants) {
-      new gcp.projects.IAMMember(`${name}-${project}-${grant.role.split("/")[1].replace(/\./g, "-")}`, {
-        project,
-        role: grant.role,
-        member: this.member,
-        ...(grant.condition ? { condition: { title: grant.condition.title, description: grant.why, expression: grant.condition.expression } } : {}),
-      }, { parent: this });
+      new gcp.projects.IAMMember(
+        `${name}-${project}-${grant.role.split("/")[1].replace(/\./g, "-")}`,
+        {
+          project,
+          role: grant.role,
+          member: this.member,
+          ...(grant.condition
+            ? { condition: { title: grant.condition.title, description: grant.why, expression: grant.condition.expression } }
+            : {}),
+        },
+        { parent: this },
+      );
     }
     this.registerOutputs({ email: this.email });
   }

@@ -20,21 +20,29 @@ export class GithubFederation extends pulumi.ComponentResource {
 
   constructor(name: string, args: GithubFederationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:bootstrap:GithubFederation", name, {}, opts);
-    const pool = new gcp.iam.WorkloadIdentityPool(`${name}-pool`, {
-      project: args.project,
-      workloadIdentityPoolId: `${name}-pool`.slice(0, 32),
-      displayName: "GitHub Actions",
-      description: "Tokens of GitHub Actions workflows of one repository",
-    }, { parent: this, protect: true });
-    const provider = new gcp.iam.WorkloadIdentityPoolProvider(`${name}-oidc`, {
-      project: args.project,
-      workloadIdentityPoolId: pool.workloadIdentityPoolId,
-      workloadIdentityPoolProviderId: "github-oidc",
-      displayName: "GitHub OIDC",
-      oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
-      attributeMapping: args.attributeMapping,
-      attributeCondition: args.attributeCondition,
-    }, { parent: this, protect: true });
+    const pool = new gcp.iam.WorkloadIdentityPool(
+      `${name}-pool`,
+      {
+        project: args.project,
+        workloadIdentityPoolId: `${name}-pool`.slice(0, 32),
+        displayName: "GitHub Actions",
+        description: "Tokens of GitHub Actions workflows of one repository",
+      },
+      { parent: this, protect: true },
+    );
+    const provider = new gcp.iam.WorkloadIdentityPoolProvider(
+      `${name}-oidc`,
+      {
+        project: args.project,
+        workloadIdentityPoolId: pool.workloadIdentityPoolId,
+        workloadIdentityPoolProviderId: "github-oidc",
+        displayName: "GitHub OIDC",
+        oidc: { issuerUri: "https://token.actions.githubusercontent.com" },
+        attributeMapping: args.attributeMapping,
+        attributeCondition: args.attributeCondition,
+      },
+      { parent: this, protect: true },
+    );
     this.poolName = pool.name;
     this.providerName = provider.name;
     this.registerOutputs({ poolName: this.poolName, providerName: this.providerName });

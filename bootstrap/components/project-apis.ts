@@ -12,12 +12,19 @@ export class ProjectApis extends pulumi.ComponentResource {
 
   constructor(name: string, args: ProjectApisArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:bootstrap:ProjectApis", name, {}, opts);
-    this.services = args.apis.map((api) => new gcp.projects.Service(`${name}-${api.split(".")[0]}`, {
-      project: args.project,
-      service: api,
-      disableOnDestroy: false,
-      disableDependentServices: false,
-    }, { parent: this }));
+    this.services = args.apis.map(
+      (api) =>
+        new gcp.projects.Service(
+          `${name}-${api.split(".")[0]}`,
+          {
+            project: args.project,
+            service: api,
+            disableOnDestroy: false,
+            disableDependentServices: false,
+          },
+          { parent: this },
+        ),
+    );
     this.registerOutputs({ apis: args.apis });
   }
 }

@@ -24,39 +24,65 @@ export class StateBackend extends pulumi.ComponentResource {
   constructor(name: string, args: StateBackendArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:bootstrap:StateBackend", name, {}, opts);
     const keep = { parent: this, protect: true };
-    const bucket = new gcp.storage.Bucket(`${name}-bucket`, {
-      project: args.project,
-      name: args.bucketName,
-      location: args.region,
-      // IAM only (no ACLs) and never public: state lists every resource and its inputs.
-      uniformBucketLevelAccess: true,
-      publicAccessPrevention: "enforced",
-      // A bad `pulumi up` or a deleted stack can be recovered from an earlier version.
-      versioning: { enabled: true },
-      lifecycleRules: [{ action: { type: "Delete" }, condition: { numNewerVersions: args.versionsKept, withState: "ARCHIVED" } }],
-      forceDestroy: false,
-    }, keep);
+    const bucket = new gcp.storage.Bucket(
+      `${name}-bucket`,
+      {
+        project: args.project,
+        name: args.bucketName,
+        location: args.region,
+        // IAM only (no ACLs) and never public: state lists every resource and its inputs.
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        // A bad `pulumi up` or a deleted stack can be recovered from an earlier version.
+        versioning: { enabled: true },
+        lifecycleRules: [{ action: { type: "Delete" }, condition: { numNewerVersions: args.versionsKept, withState: "ARCHIVED" } }],
+        forceDestroy: false,
+      },
+      keep,
+    );
     const ring = new gcp.kms.KeyRing(`${name}-keyring`, { project: args.project, name: `${name}-keyring`, location: args.region }, keep);
-    const key = new gcp.kms.CryptoKey(`${name}-secrets`, {
-      name: `${name}-secrets`,
-      keyRing: ring.id,
-      purpose: "ENCRYPT_DECRYPT",
-      // 90 days; old versions still decrypt what they encrypted.
-      rotationPeriod: "7776000s",
-    }, keep);
+    const key = new gcp.kms.CryptoKey(
+      `${name}-secrets`,
+      {
+        name: `${name}-secrets`,
+        keyRing: ring.id,
+        purpose: "ENCRYPT_DECRYPT",
+        // 90 days; old versions still decrypt what they encrypted.
+        rotationPeriod: "7776000s",
+      },
+      keep,
+    );
 
     const child = { parent: this };
-    const grant = (suffix: string, i: number, member: pulumi.Input<string>, role: string, condition?: { title: string; expression: string }) =>
-      new gcp.storage.BucketIAMMember(`${name}-${suffix}-${i}`, { bucket: bucket.name, role, member, ...(condition ? { condition } : {}) }, child);
+    const grant = (
+      suffix: string,
+      i: number,
+      member: pulumi.Input<string>,
+      role: string,
+      condition?: { title: string; expression: string },
+    ) =>
+      new gcp.storage.BucketIAMMember(
+        `${name}-${suffix}-${i}`,
+        { bucket: bucket.name, role, member, ...(condition ? { condition } : {}) },
+        child,
+      );
     args.writers.forEach((m, i) => {
       grant("writer", i, m, "roles/storage.objectUser");
-      new gcp.kms.CryptoKeyIAMMember(`${name}-encrypter-${i}`, { cryptoKeyId: key.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: m }, child);
+      new gcp.kms.CryptoKeyIAMMember(
+        `${name}-encrypter-${i}`,
+        { cryptoKeyId: key.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: m },
+        child,
+      );
     });
     args.readers.forEach((m, i) => {
       grant("reader", i, m, "roles/storage.objectViewer");
       // A preview takes the stack's lock: it may create and delete lock files and nothing else.
       grant("locker", i, m, "roles/storage.objectUser", lockObjectsCondition(args.bucketName));
-      new gcp.kms.CryptoKeyIAMMember(`${name}-decrypter-${i}`, { cryptoKeyId: key.id, role: "roles/cloudkms.cryptoKeyDecrypter", member: m }, child);
+      new gcp.kms.CryptoKeyIAMMember(
+        `${name}-decrypter-${i}`,
+        { cryptoKeyId: key.id, role: "roles/cloudkms.cryptoKeyDecrypter", member: m },
+        child,
+      );
     });
 
     this.url = pulumi.interpolate`gs://${bucket.name}`;

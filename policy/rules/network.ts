@@ -32,7 +32,8 @@ export function checkNamespaceNetworkPolicy(resources: PolicyResource[]): StackF
         seen.add(ns);
         out.push({
             resource: r,
-            message: `${describe(r)}: namespace ${ns} has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules); ` +
+            message:
+                `${describe(r)}: namespace ${ns} has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules); ` +
                 "every pod in it accepts connections from anywhere in the cluster",
         });
     }
@@ -43,20 +44,31 @@ export function checkNamespaceNetworkPolicy(resources: PolicyResource[]): StackF
 
 function isRedirectOnly(route: PolicyResource): boolean {
     const rules = list(at(route.props, "spec", "rules"));
-    return rules.length > 0 && rules.every((rule) => {
-        const filters = list(at(rule, "filters"));
-        const redirects = filters.some((f) => str(at(f, "type")) === "RequestRedirect" && str(at(f, "requestRedirect", "scheme")) === "https");
-        return redirects && list(at(rule, "backendRefs")).length === 0;
-    });
+    return (
+        rules.length > 0 &&
+        rules.every((rule) => {
+            const filters = list(at(rule, "filters"));
+            const redirects = filters.some(
+                (f) => str(at(f, "type")) === "RequestRedirect" && str(at(f, "requestRedirect", "scheme")) === "https",
+            );
+            return redirects && list(at(rule, "backendRefs")).length === 0;
+        })
+    );
 }
 
 /** Routes attached to `listener` of `gw` (a parentRef without sectionName attaches to every listener). */
 function routesOn(resources: PolicyResource[], gw: PolicyResource, listener: string): PolicyResource[] {
     const gwNs = namespaceOf(gw.props);
-    return resources.filter((r) => isK8s(r, GATEWAY_GROUP, "HTTPRoute") && list(at(r.props, "spec", "parentRefs")).some((p) =>
-        str(at(p, "name")) === k8sName(gw) &&
-        (str(at(p, "namespace")) ?? namespaceOf(r.props)) === gwNs &&
-        (str(at(p, "sectionName")) === undefined || str(at(p, "sectionName")) === listener)));
+    return resources.filter(
+        (r) =>
+            isK8s(r, GATEWAY_GROUP, "HTTPRoute") &&
+            list(at(r.props, "spec", "parentRefs")).some(
+                (p) =>
+                    str(at(p, "name")) === k8sName(gw) &&
+                    (str(at(p, "namespace")) ?? namespaceOf(r.props)) === gwNs &&
+                    (str(at(p, "sectionName")) === undefined || str(at(p, "sectionName")) === listener),
+            ),
+    );
 }
 
 export function checkGatewayHttpsOnly(resources: PolicyResource[]): StackFinding[] {
@@ -67,23 +79,36 @@ export function checkGatewayHttpsOnly(resources: PolicyResource[]): StackFinding
             const protocol = str(at(l, "protocol"));
             const where = `${describe(gw)}: spec.listeners[${i}] (${name})`;
             if (protocol === "HTTPS") {
-                if (str(at(l, "tls", "mode")) === "Passthrough") out.push({ resource: gw, message: `${where} passes TLS through; it must terminate HTTPS` });
+                if (str(at(l, "tls", "mode")) === "Passthrough")
+                    out.push({ resource: gw, message: `${where} passes TLS through; it must terminate HTTPS` });
                 return;
             }
             if (protocol !== "HTTP") {
-                out.push({ resource: gw, message: `${where} has protocol ${protocol ?? "(none)"}; listeners must be HTTPS, or HTTP that only redirects to HTTPS` });
+                out.push({
+                    resource: gw,
+                    message: `${where} has protocol ${protocol ?? "(none)"}; listeners must be HTTPS, or HTTP that only redirects to HTTPS`,
+                });
                 return;
             }
             if (str(at(l, "allowedRoutes", "namespaces", "from")) !== "Same") {
-                out.push({ resource: gw, message: `${where} is plain HTTP and admits routes from other namespaces (allowedRoutes.namespaces.from must be Same), so an app could serve over HTTP` });
+                out.push({
+                    resource: gw,
+                    message: `${where} is plain HTTP and admits routes from other namespaces (allowedRoutes.namespaces.from must be Same), so an app could serve over HTTP`,
+                });
             }
             const routes = routesOn(resources, gw, name);
             const serving = routes.filter((r) => !isRedirectOnly(r));
             for (const r of serving) {
-                out.push({ resource: r, message: `${describe(r)}: attaches to the plain-HTTP listener ${name} of ${describe(gw)} and serves content; set parentRefs[].sectionName to the HTTPS listener` });
+                out.push({
+                    resource: r,
+                    message: `${describe(r)}: attaches to the plain-HTTP listener ${name} of ${describe(gw)} and serves content; set parentRefs[].sectionName to the HTTPS listener`,
+                });
             }
             if (routes.length - serving.length === 0) {
-                out.push({ resource: gw, message: `${where} is plain HTTP with no route redirecting to https (RequestRedirect scheme https, no backendRefs)` });
+                out.push({
+                    resource: gw,
+                    message: `${where} is plain HTTP with no route redirecting to https (RequestRedirect scheme https, no backendRefs)`,
+                });
             }
         });
     }
@@ -127,10 +152,24 @@ export function checkIdentitiesNotShared(resources: PolicyResource[]): StackFind
         googleByKube.set(ksa, [...(googleByKube.get(ksa) ?? []), { r, gsa }]);
     }
     for (const [gsa, bound] of kubeByGoogle) {
-        if (bound.length > 1) out.push({ resource: bound[1].r, message: `Google service account ${gsa} is bound to ${bound.length} Kubernetes ServiceAccounts (${bound.map((b) => b.ksa).sort().join(", ")}); each app needs its own identity` });
+        if (bound.length > 1)
+            out.push({
+                resource: bound[1].r,
+                message: `Google service account ${gsa} is bound to ${bound.length} Kubernetes ServiceAccounts (${bound
+                    .map((b) => b.ksa)
+                    .sort()
+                    .join(", ")}); each app needs its own identity`,
+            });
     }
     for (const [ksa, bound] of googleByKube) {
-        if (bound.length > 1) out.push({ resource: bound[1].r, message: `Kubernetes ServiceAccount ${ksa} may act as ${bound.length} Google service accounts (${bound.map((b) => b.gsa).sort().join(", ")}); bind exactly one` });
+        if (bound.length > 1)
+            out.push({
+                resource: bound[1].r,
+                message: `Kubernetes ServiceAccount ${ksa} may act as ${bound.length} Google service accounts (${bound
+                    .map((b) => b.gsa)
+                    .sort()
+                    .join(", ")}); bind exactly one`,
+            });
     }
     const byAnnotation = new Map<string, PolicyResource[]>();
     for (const r of resources.filter((x) => isK8s(x, "core", "ServiceAccount"))) {
@@ -138,7 +177,11 @@ export function checkIdentitiesNotShared(resources: PolicyResource[]): StackFind
         if (gsa) byAnnotation.set(gsa, [...(byAnnotation.get(gsa) ?? []), r]);
     }
     for (const [gsa, sas] of byAnnotation) {
-        if (sas.length > 1) out.push({ resource: sas[1], message: `${sas.map(describe).join(" and ")} share the Google service account ${gsa} (${GKE_SA_ANNOTATION}); each app needs its own identity` });
+        if (sas.length > 1)
+            out.push({
+                resource: sas[1],
+                message: `${sas.map(describe).join(" and ")} share the Google service account ${gsa} (${GKE_SA_ANNOTATION}); each app needs its own identity`,
+            });
     }
     return out;
 }
@@ -161,7 +204,8 @@ export const networkPolicies = [
     }),
     stackPolicy({
         name: "app-identity-not-shared",
-        description: "Each Google service account is bound to one Kubernetes ServiceAccount, and each ServiceAccount to one Google account.",
+        description:
+            "Each Google service account is bound to one Kubernetes ServiceAccount, and each ServiceAccount to one Google account.",
         check: checkIdentitiesNotShared,
     }),
 ];

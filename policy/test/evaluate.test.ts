@@ -78,7 +78,12 @@ describe("evaluate()", () => {
 
     it("flags a production single-replica workload without PDB, but exempts idle and canary ones", () => {
         const single = deployment({ name: "solo", app: "solo", replicas: 1 });
-        const canary = deployment({ name: "demo-canary", replicas: 1, labels: { "rollout.dev/track": "canary" }, annotations: { "rollout.dev/role": "canary" } });
+        const canary = deployment({
+            name: "demo-canary",
+            replicas: 1,
+            labels: { "rollout.dev/track": "canary" },
+            annotations: { "rollout.dev/role": "canary" },
+        });
         const result = evaluate([single, canary, defaultDeny()], { environment: "production" });
         assert.deepStrictEqual(keys(result), ["mandatory production-pdb-coverage solo", "mandatory production-replicas solo"]);
         assert.deepStrictEqual(evaluate([single, canary, defaultDeny()], { environment: "staging" }), []);
@@ -91,14 +96,21 @@ describe("evaluate()", () => {
                 : r,
         );
         for (const environment of ENVIRONMENTS) {
-            assert.deepStrictEqual(keys(evaluate(stack, { environment, allowedRegistries: [REGISTRY] })), ["mandatory service-selects-workload demo"], environment);
+            assert.deepStrictEqual(
+                keys(evaluate(stack, { environment, allowedRegistries: [REGISTRY] })),
+                ["mandatory service-selects-workload demo"],
+                environment,
+            );
         }
     });
 
     it("ignores sample placeholders in the file; allowedRegistries comes from the options", () => {
         const foreign = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].image = `docker.io/acme/demo@${DIGEST}`));
         assert.ok(!evaluate([foreign], { environment: "production" }).some((v) => v.policy === "image-registry-allowlist"));
-        const result = evaluate([foreign, pdb("demo", { "app.kubernetes.io/name": "demo" }), defaultDeny()], { environment: "production", allowedRegistries: [REGISTRY] });
+        const result = evaluate([foreign, pdb("demo", { "app.kubernetes.io/name": "demo" }), defaultDeny()], {
+            environment: "production",
+            allowedRegistries: [REGISTRY],
+        });
         assert.deepStrictEqual(keys(result), ["mandatory image-registry-allowlist demo"]);
     });
 
@@ -132,7 +144,9 @@ describe("evaluate()", () => {
             },
         };
         assert.deepStrictEqual(evaluate([crb], { environment: "staging" }), []);
-        assert.deepStrictEqual(keys(evaluate([crb], { environment: "staging", cdServiceAccount: "delivery/argo" })), ["mandatory rbac-cd-least-privilege argo-admin"]);
+        assert.deepStrictEqual(keys(evaluate([crb], { environment: "staging", cdServiceAccount: "delivery/argo" })), [
+            "mandatory rbac-cd-least-privilege argo-admin",
+        ]);
     });
 
     it("rejects an unknown environment", () => {

@@ -368,7 +368,12 @@ export function defaultDeny(namespace = NAMESPACE): PolicyResource {
     return {
         type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
         name: `${namespace}-default-deny`,
-        props: { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "default-deny", namespace }, spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] } },
+        props: {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "NetworkPolicy",
+            metadata: { name: "default-deny", namespace },
+            spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+        },
     };
 }
 

@@ -276,7 +276,12 @@ function gatewayWith(listener: Record<string, unknown>): PolicyResource {
     return {
         type: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
         name: "edge",
-        props: { apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "edge", namespace: "gateway" }, spec: { gatewayClassName: "x", listeners: [listener] } },
+        props: {
+            apiVersion: "gateway.networking.k8s.io/v1",
+            kind: "Gateway",
+            metadata: { name: "edge", namespace: "gateway" },
+            spec: { gatewayClassName: "x", listeners: [listener] },
+        },
     };
 }
 
@@ -284,7 +289,11 @@ function workloadIdentity(gsa: string, ksa: string): PolicyResource {
     return {
         type: "gcp:serviceaccount/iAMMember:IAMMember",
         name: `wi-${gsa}-${ksa.split("/")[0]}`,
-        props: { serviceAccountId: `projects/p/serviceAccounts/${gsa}@p.iam.gserviceaccount.com`, role: "roles/iam.workloadIdentityUser", member: `serviceAccount:p.svc.id.goog[${ksa}]` },
+        props: {
+            serviceAccountId: `projects/p/serviceAccounts/${gsa}@p.iam.gserviceaccount.com`,
+            role: "roles/iam.workloadIdentityUser",
+            member: `serviceAccount:p.svc.id.goog[${ksa}]`,
+        },
     };
 }
 

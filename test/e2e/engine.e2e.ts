@@ -50,8 +50,15 @@ describe("e2e the committed local stack (real pulumi up)", () => {
     assert.equal(r.changes.update, 1, JSON.stringify(r.changes));
     assert.ok(r.changes.same! >= 12);
     assert.match(r.stdout, /kubernetes:apps\/v1:Deployment/);
-    assert.ok(r.stdout.includes(committedImage.split("@")[1]) && r.stdout.includes(localImage(5).split("@")[1]), "the diff must show the old and the new digest");
-    assert.equal(getJsonSync(kc, ["deployment/demo", "-n", "local-demo"]).metadata.generation, before, "a preview must not change the cluster");
+    assert.ok(
+      r.stdout.includes(committedImage.split("@")[1]) && r.stdout.includes(localImage(5).split("@")[1]),
+      "the diff must show the old and the new digest",
+    );
+    assert.equal(
+      getJsonSync(kc, ["deployment/demo", "-n", "local-demo"]).metadata.generation,
+      before,
+      "a preview must not change the cluster",
+    );
     await stack.setConfig({});
   });
 
@@ -68,15 +75,28 @@ describe("e2e the committed local stack (real pulumi up)", () => {
     // A kubeconfig with nothing but the token: the admin's client certificate must not come along.
     const admin = JSON.parse(kubectl(kc, ["config", "view", "--raw", "--minify", "-o", "json"]));
     const cdKubeconfig = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cd-")), "kubeconfig");
-    fs.writeFileSync(cdKubeconfig, JSON.stringify({
-      apiVersion: "v1", kind: "Config", "current-context": "cd",
-      clusters: [{ name: "c", cluster: admin.clusters[0].cluster }],
-      users: [{ name: "cd-agent", user: { token } }],
-      contexts: [{ name: "cd", context: { cluster: "c", user: "cd-agent" } }],
-    }), { mode: 0o600 });
-    assert.equal(execFileSync("kubectl", ["--kubeconfig", cdKubeconfig, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"], { encoding: "utf8" }), "system:serviceaccount:cd:cd-agent");
+    fs.writeFileSync(
+      cdKubeconfig,
+      JSON.stringify({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": "cd",
+        clusters: [{ name: "c", cluster: admin.clusters[0].cluster }],
+        users: [{ name: "cd-agent", user: { token } }],
+        contexts: [{ name: "cd", context: { cluster: "c", user: "cd-agent" } }],
+      }),
+      { mode: 0o600 },
+    );
+    assert.equal(
+      execFileSync("kubectl", ["--kubeconfig", cdKubeconfig, "auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"], {
+        encoding: "utf8",
+      }),
+      "system:serviceaccount:cd:cd-agent",
+    );
     const can = (verb: string, resource: string, ns?: string) =>
-      spawnSync("kubectl", ["--kubeconfig", cdKubeconfig, "auth", "can-i", verb, resource, ...(ns ? ["-n", ns] : [])], { encoding: "utf8" }).stdout.trim() === "yes";
+      spawnSync("kubectl", ["--kubeconfig", cdKubeconfig, "auth", "can-i", verb, resource, ...(ns ? ["-n", ns] : [])], {
+        encoding: "utf8",
+      }).stdout.trim() === "yes";
     assert.ok(can("patch", "deployments", "local-demo"));
     assert.ok(can("update", "services", "local-demo"));
     assert.ok(can("create", "httproutes.gateway.networking.k8s.io", "local-demo"));
@@ -96,7 +116,9 @@ describe("e2e the committed local stack (real pulumi up)", () => {
     const state = await stack.stack.exportStack();
     assert.deepEqual(state.deployment.resources ?? [], []);
     for (const ns of ["local-demo", "cd"]) {
-      const out = spawnSync("kubectl", ["--kubeconfig", kc, "get", "namespace", ns, "-o", "jsonpath={.status.phase}"], { encoding: "utf8" });
+      const out = spawnSync("kubectl", ["--kubeconfig", kc, "get", "namespace", ns, "-o", "jsonpath={.status.phase}"], {
+        encoding: "utf8",
+      });
       assert.ok(out.status !== 0 || out.stdout === "Terminating", `namespace ${ns}: ${out.stdout}`);
     }
   });

@@ -36,7 +36,20 @@ export const mochaHooks = {
     if (!startedHere) {
       // Objects a previous run left behind belong to other stacks' field managers: a create over
       // them is an SSA conflict (the engine's creates are upserts). Start from none of them.
-      execFileSync("kubectl", ["--kubeconfig", e2e.kubeconfig, "delete", "namespace", "-l", "app.kubernetes.io/managed-by=pulumi", "--wait=true", "--timeout=300s"], { stdio: "inherit" });
+      execFileSync(
+        "kubectl",
+        [
+          "--kubeconfig",
+          e2e.kubeconfig,
+          "delete",
+          "namespace",
+          "-l",
+          "app.kubernetes.io/managed-by=pulumi",
+          "--wait=true",
+          "--timeout=300s",
+        ],
+        { stdio: "inherit" },
+      );
     }
     e2e.stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "rollout-e2e-state-"));
     console.log(`  state: file://${e2e.stateDir}`);

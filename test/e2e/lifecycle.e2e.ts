@@ -25,7 +25,11 @@ describe("e2e policy pack on a real preview", () => {
     strict["workload-min-ready-seconds"] = { enforcementLevel: "mandatory" };
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-")), "strict.json");
     fs.writeFileSync(file, JSON.stringify(strict));
-    await assert.rejects(s.preview({ dir: policyDir, config: file }), (e: Error) => /mandatory/.test(e.message) && /workload-min-ready-seconds/.test(e.message) && /minReadySeconds is not set \(0\)/.test(e.message));
+    await assert.rejects(
+      s.preview({ dir: policyDir, config: file }),
+      (e: Error) =>
+        /mandatory/.test(e.message) && /workload-min-ready-seconds/.test(e.message) && /minReadySeconds is not set \(0\)/.test(e.message),
+    );
   });
 });
 
@@ -35,17 +39,36 @@ describe("e2e the stack lock", () => {
     const apps = [app("lock", { replicas: 2 })];
     const s = await variant("lock", apps, image(1));
     await s.up();
-    await s.setConfig(localConfig(apps, image(2), "cd-e2e-lock"));
+    await s.setConfig(localConfig(apps, image(2), "e2e-lock"));
     // Two processes, as two CI jobs would be: each runs the runner's `up` on the same stack and backend.
-    const run = () => new Promise<{ code: number; out: string }>((resolve) => {
-      const p = spawn("npx", ["ts-node", "--transpile-only", path.join(projectDir, "scripts/engine.ts"), "up", "--stack", "e2e-lock", "--config-from", "local",
-        "--set", `rollout:image=${JSON.stringify({ source: "prebuilt", ref: image(2) })}`, "--set", `rollout:apps=${JSON.stringify(apps)}`, "--set", `rollout:cd=${JSON.stringify({ namespace: "cd-e2e-lock" })}`],
-      { cwd: projectDir, env: { ...process.env, ROLLOUT_PULUMI_STATE: e2e.stateDir, KUBECONFIG: kc } });
-      let out = "";
-      p.stdout.on("data", (d) => (out += d));
-      p.stderr.on("data", (d) => (out += d));
-      p.on("close", (code) => resolve({ code: code ?? -1, out }));
-    });
+    const run = () =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        const p = spawn(
+          "npx",
+          [
+            "ts-node",
+            "--transpile-only",
+            path.join(projectDir, "scripts/engine.ts"),
+            "up",
+            "--stack",
+            "e2e-lock",
+            "--config-from",
+            "local",
+            "--set",
+            `rollout:image=${JSON.stringify({ source: "prebuilt", ref: image(2) })}`,
+            "--set",
+            `rollout:apps=${JSON.stringify(apps)}`,
+            ...Object.entries(localConfig(apps, image(2), "e2e-lock"))
+              .filter(([k]) => k === "rollout:cd" || k === "rollout:traffic")
+              .flatMap(([k, v]) => ["--set", `${k}=${JSON.stringify(v)}`]),
+          ],
+          { cwd: projectDir, env: { ...process.env, ROLLOUT_PULUMI_STATE: e2e.stateDir, KUBECONFIG: kc } },
+        );
+        let out = "";
+        p.stdout.on("data", (d) => (out += d));
+        p.stderr.on("data", (d) => (out += d));
+        p.on("close", (code) => resolve({ code: code ?? -1, out }));
+      });
     const results = await Promise.all([run(), run()]);
     const failed = results.filter((r) => r.code !== 0);
     assert.equal(failed.length, 1, results.map((r) => `exit ${r.code}: ${r.out.slice(-600)}`).join("\n---\n"));
@@ -58,9 +81,21 @@ describe("e2e the stack lock", () => {
   });
 });
 
+/** Resources an update's engine output reports as updated (`~  <type> <name> updated`). */
+function updated(stdout: string): string[] {
+  return [...new Set([...stdout.matchAll(/^\s*~\s+(\S+) (\S+) updat(?:ed|ing)\b/gm)].map((m) => `${m[1]} ${m[2]}`))];
+}
+
 describe("e2e resource identity when rollout:apps changes", () => {
-  const uid = (kind: string, name: string, ns: string) => (getJsonSync(kc, [`${kind}/${name}`, "-n", ns]).metadata as KubeJson).uid as string;
-  const uids = (apps: string[]) => Object.fromEntries(apps.flatMap((a) => [[`${a}/role`, uid("role", "cd-deployer", `local-${a}`)], [`${a}/deploy`, uid("deployment", a, `local-${a}`)]]));
+  const uid = (kind: string, name: string, ns: string) =>
+    (getJsonSync(kc, [`${kind}/${name}`, "-n", ns]).metadata as KubeJson).uid as string;
+  const uids = (apps: string[]) =>
+    Object.fromEntries(
+      apps.flatMap((a) => [
+        [`${a}/role`, uid("role", "cd-deployer", `local-${a}`)],
+        [`${a}/deploy`, uid("deployment", a, `local-${a}`)],
+      ]),
+    );
   let stack: Awaited<ReturnType<typeof variant>>;
   let before: Record<string, string>;
 
@@ -71,7 +106,9 @@ describe("e2e resource identity when rollout:apps changes", () => {
     const r = await step(stack, [app("gamma"), app("alpha"), app("beta")], image(1));
     assert.equal(r.changes.replace, undefined, JSON.stringify(r.changes));
     assert.equal(r.changes.delete, undefined, JSON.stringify(r.changes));
-    assert.equal(r.changes.update, undefined, JSON.stringify(r.changes));
+    // The one update: the environment Gateway's listeners now admit routes from the new namespace.
+    assert.equal(r.changes.update, 1, JSON.stringify(r.changes));
+    assert.deepEqual(updated(r.stdout), ["kubernetes:gateway.networking.k8s.io/v1:Gateway local-gateway-gateway"]);
     assert.ok((r.changes.create ?? 0) >= 6, JSON.stringify(r.changes));
     assert.deepEqual(uids(["alpha", "beta"]), before);
     assert.ok(uid("role", "cd-deployer", "local-gamma"));
@@ -91,8 +128,10 @@ describe("e2e config revisions", () => {
     const cfg = (greeting: string) => [app("cfg", { replicas: 2, config: { GREETING: greeting } })];
     const s = await variant("cfg", cfg("A"), image(1));
     await s.up();
-    const cmOf = () => (getJsonSync(kc, ["deployment/cfg", "-n", "local-cfg"]).spec.template.spec.containers[0].envFrom ?? [])
-      .map((e: KubeJson) => e.configMapRef?.name).filter(Boolean)[0] as string;
+    const cmOf = () =>
+      (getJsonSync(kc, ["deployment/cfg", "-n", "local-cfg"]).spec.template.spec.containers[0].envFrom ?? [])
+        .map((e: KubeJson) => e.configMapRef?.name)
+        .filter(Boolean)[0] as string;
     const a = cmOf();
     await step(s, cfg("B"), image(1));
     const b = cmOf();

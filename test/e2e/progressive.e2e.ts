@@ -12,7 +12,11 @@ const kc = e2e.kubeconfig;
 
 describe("e2e blue/green (real pulumi up)", () => {
   const bg = (strategy: Record<string, unknown>): App[] => [
-    app("bg", { replicas: 4, podAnnotations: { "rollout.dev/ready-delay": "2s" }, strategy: { type: "blueGreen", slots: { blue: { image: image(1) }, green: {} }, ...strategy } }),
+    app("bg", {
+      replicas: 4,
+      podAnnotations: { "rollout.dev/ready-delay": "2s" },
+      strategy: { type: "blueGreen", slots: { blue: { image: image(1) }, green: {} }, ...strategy },
+    }),
   ];
   let stack: Awaited<ReturnType<typeof variant>>;
 
@@ -26,7 +30,10 @@ describe("e2e blue/green (real pulumi up)", () => {
     const firstGreen = o.samples.findIndex((s) => s.ready.some((p) => s.versions[p] === version(2)));
     assert.ok(firstGreen >= 0, "traffic never reached green");
     const greenReady = o.samples.findIndex((s) => s.readyPods.filter((p) => s.versions[p] === version(2)).length === 4);
-    assert.ok(greenReady >= 0 && greenReady <= firstGreen, `green served at sample ${firstGreen} but all 4 green pods were ready only at ${greenReady}`);
+    assert.ok(
+      greenReady >= 0 && greenReady <= firstGreen,
+      `green served at sample ${firstGreen} but all 4 green pods were ready only at ${greenReady}`,
+    );
     assert.ok(o.minReadyEndpoints >= 4, `live endpoints dropped to ${o.minReadyEndpoints}`);
     assert.ok(allServing(o.samples[o.samples.length - 1], version(2), 4), "live must end on green only");
     assert.equal(getJsonSync(kc, ["service/bg", "-n", "local-bg"]).spec.selector["rollout.dev/slot"], "green");
@@ -35,8 +42,15 @@ describe("e2e blue/green (real pulumi up)", () => {
   it("rollback flips live back to the warm blue slot in one quick `pulumi up` (no Service settle wait), without dropping endpoints", async () => {
     await readyEndpoints(kc, "local-bg", "bg", 4);
     const watch = observe(kc, "local-bg", "bg", "bg");
-    const generations = () => ["bg-blue", "bg-green"].map((d) => getJsonSync(kc, [`deployment/${d}`, "-n", "local-bg"]).metadata.generation as number);
-    const before = generations();
+    // Annotation changes bump a Deployment's generation, so "nothing rolled" is read from the
+    // revisions and the pods themselves.
+    const revisions = () =>
+      ["bg-blue", "bg-green"].map(
+        (d) => getJsonSync(kc, [`deployment/${d}`, "-n", "local-bg"]).metadata.annotations["deployment.kubernetes.io/revision"] as string,
+      );
+    const podNames = () =>
+      (getJsonSync(kc, ["pods", "-n", "local-bg"]).items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort();
+    const before = { revisions: revisions(), pods: podNames() };
     const t0 = Date.now();
     const r = await step(stack, bg({ live: "blue" }), image(2));
     const took = seconds(t0);
@@ -44,9 +58,9 @@ describe("e2e blue/green (real pulumi up)", () => {
     assert.ok(allServing(o.samples[o.samples.length - 1], version(1), 4), "rollback must put live back on blue");
     assert.ok(o.minReadyEndpoints >= 4, `rollback dropped endpoints to ${o.minReadyEndpoints}`);
     // The live Service's selector moves; the slots only swap their `rollout.dev/role` annotation,
-    // which is metadata: neither pod template changes, so no pod is replaced.
+    // which is metadata: neither pod template changes, so no pod is replaced and no revision is made.
     assert.deepEqual(r.changes, { same: r.changes.same, update: 3 });
-    assert.deepEqual(generations(), before);
+    assert.deepEqual({ revisions: revisions(), pods: podNames() }, before);
     assert.ok(took < 15, `rollback took ${took}s`);
   });
 
@@ -70,7 +84,12 @@ describe("e2e Prometheus gate (real pulumi up, a Prometheus API on the loopback)
       const url = new URL(req.url ?? "/", "http://127.0.0.1");
       queries.push(url.searchParams.get("query") ?? "");
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ status: "success", data: { resultType: "vector", result: [{ metric: {}, value: [Date.now() / 1000, errorRatio] }] } }));
+      res.end(
+        JSON.stringify({
+          status: "success",
+          data: { resultType: "vector", result: [{ metric: {}, value: [Date.now() / 1000, errorRatio] }] },
+        }),
+      );
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   });
@@ -78,7 +97,17 @@ describe("e2e Prometheus gate (real pulumi up, a Prometheus API on the loopback)
   // The slot not named takes this update's image; the other is pinned to what it runs.
   const gated = (max: number, slots: Record<string, unknown> = { blue: { image: image(1) }, green: {} }): App[] => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    return [app("prom", { replicas: 2, strategy: { type: "blueGreen", autoPromote: true, slots, gates: { prometheus: { url, query: 'sum(rate(http_errors_total{app="prom"}[1m]))', max } } } })];
+    return [
+      app("prom", {
+        replicas: 2,
+        strategy: {
+          type: "blueGreen",
+          autoPromote: true,
+          slots,
+          gates: { prometheus: { url, query: 'sum(rate(http_errors_total{app="prom"}[1m]))', max } },
+        },
+      }),
+    ];
   };
   let stack: Awaited<ReturnType<typeof variant>>;
 
@@ -106,7 +135,9 @@ describe("e2e Prometheus gate (real pulumi up, a Prometheus API on the loopback)
 });
 
 describe("e2e canary (real pulumi up)", () => {
-  const can = (strategy: Record<string, unknown>): App[] => [app("can", { replicas: 10, strategy: { type: "canary", stable: { image: image(1) }, ...strategy } })];
+  const can = (strategy: Record<string, unknown>): App[] => [
+    app("can", { replicas: 10, strategy: { type: "canary", stable: { image: image(1) }, ...strategy } }),
+  ];
 
   it("by replicas: pod counts per version at each step, then promotion rolls stable and deletes the canary", async () => {
     const s = await variant("can", can({ weight: 0 }), image(1));
@@ -128,20 +159,48 @@ describe("e2e canary (real pulumi up)", () => {
     await s.up();
     await step(s, [{ ...can({ ...gw, weight: 10 })[0], name: "cangw" }], image(2));
     const route = getJsonSync(kc, ["httproute/cangw", "-n", "local-cangw"]);
-    assert.deepEqual(route.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]), [["cangw", 90], ["cangw-canary", 10]]);
-    assert.deepEqual(route.spec.parentRefs[0], { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "default" });
+    assert.deepEqual(
+      route.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]),
+      [
+        ["cangw", 90],
+        ["cangw-canary", 10],
+      ],
+    );
+    assert.deepEqual(route.spec.parentRefs[0], {
+      group: "gateway.networking.k8s.io",
+      kind: "Gateway",
+      name: "public",
+      namespace: "default",
+    });
   });
 });
 
 describe("e2e A/B testing (real pulumi up)", () => {
   it("the header-matching HTTPRoute sends X-Variant: b to B and the rest to A; the live Service selects A; B runs half of A's pods", async () => {
-    const ab = [app("ab", { replicas: 2, strategy: { type: "abTest", gateway: { name: "public", namespace: "default" }, a: { image: image(1) }, b: {}, match: { header: { name: "X-Variant", value: "b" } } } })];
+    const ab = [
+      app("ab", {
+        replicas: 2,
+        strategy: {
+          type: "abTest",
+          gateway: { name: "public", namespace: "default" },
+          a: { image: image(1) },
+          b: {},
+          match: { header: { name: "X-Variant", value: "b" } },
+        },
+      }),
+    ];
     const s = await variant("ab", ab, image(2));
     await s.up();
     const route = getJsonSync(kc, ["httproute/ab", "-n", "local-ab"]);
     assert.deepEqual(route.spec.rules[0].matches[0].headers[0], { type: "Exact", name: "X-Variant", value: "b" });
-    assert.deepEqual(route.spec.rules[0].backendRefs.map((b: { name: string }) => b.name), ["ab-b"]);
-    assert.deepEqual(route.spec.rules[1].backendRefs.map((b: { name: string }) => b.name), ["ab-a"]);
+    assert.deepEqual(
+      route.spec.rules[0].backendRefs.map((b: { name: string }) => b.name),
+      ["ab-b"],
+    );
+    assert.deepEqual(
+      route.spec.rules[1].backendRefs.map((b: { name: string }) => b.name),
+      ["ab-a"],
+    );
     assert.equal(getJsonSync(kc, ["service/ab", "-n", "local-ab"]).spec.selector["rollout.dev/variant"], "a");
     assert.deepEqual(podsByVersion(kc, "local-ab", "ab"), { [version(1)]: 2, [version(2)]: 1 });
   });

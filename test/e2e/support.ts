@@ -20,7 +20,7 @@ export function variant(name: string, apps: App[], imageRef: string): Promise<En
 
 /** Sets the variant's apps and image, then runs `pulumi up`. */
 export async function step(stack: EngineStack, apps: App[], imageRef: string): ReturnType<EngineStack["up"]> {
-  await stack.setConfig(localConfig(apps, imageRef, `cd-${stack.options.stack}`));
+  await stack.setConfig(localConfig(apps, imageRef, stack.options.stack));
   return stack.up();
 }
 

@@ -11,7 +11,13 @@ const kc = e2e.kubeconfig;
 
 describe("e2e workloads (real pulumi up)", () => {
   it("rolling: 10 replicas, maxSurge 2, maxUnavailable 0 never drop below 10 ready endpoints, peak at 12 pods, and only the Deployment changes", async () => {
-    const apps = [app("roll", { replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 }, podAnnotations: { "rollout.dev/ready-delay": "2s" } })];
+    const apps = [
+      app("roll", {
+        replicas: 10,
+        strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 },
+        podAnnotations: { "rollout.dev/ready-delay": "2s" },
+      }),
+    ];
     const s = await variant("roll", apps, image(1));
     await s.up();
     await readyEndpoints(kc, "local-roll", "roll", 10);
@@ -48,7 +54,9 @@ describe("e2e workloads (real pulumi up)", () => {
   });
 
   it("a release whose pods never become ready fails `pulumi up` within its derived timeout while every old pod keeps serving; the fixed release then recovers with no hand cleanup", async function () {
-    const good = [app("stuck", { replicas: 2, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0 }, progressDeadlineSeconds: 10 })];
+    const good = [
+      app("stuck", { replicas: 2, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0 }, progressDeadlineSeconds: 10 }),
+    ];
     const bad = [{ ...good[0], podAnnotations: { "rollout.dev/ready-delay": "1h" } }];
     const timeout = Number((await renderLocal(bad, image(2))).manifests.find((m) => m.kind === "Deployment")!.await.timeoutSeconds);
     this.timeout((timeout + 180) * 1000);
@@ -63,7 +71,9 @@ describe("e2e workloads (real pulumi up)", () => {
     // The provider does not stop at ProgressDeadlineExceeded; the program's timeout bounds the wait.
     assert.ok(elapsed >= timeout - 2 && elapsed <= timeout + 30, `failed after ${elapsed}s, timeout ${timeout}s`);
     assert.ok(o.minReadyEndpoints >= 2, `ready endpoints dropped to ${o.minReadyEndpoints}`);
-    const progressing = getJsonSync(kc, ["deployment/stuck", "-n", "local-stuck"]).status.conditions.find((c: { type: string }) => c.type === "Progressing");
+    const progressing = getJsonSync(kc, ["deployment/stuck", "-n", "local-stuck"]).status.conditions.find(
+      (c: { type: string }) => c.type === "Progressing",
+    );
     assert.equal(progressing.reason, "ProgressDeadlineExceeded");
 
     // The next release: the engine retries the failed update itself.
@@ -73,18 +83,27 @@ describe("e2e workloads (real pulumi up)", () => {
   });
 
   it("StatefulSet partition: only ordinals >= partition change, and the waitFor await completes", async () => {
-    const db = (partition: number) => [app("db", { kind: "StatefulSet", replicas: 3, statefulSet: { partition, podManagementPolicy: "Parallel" } })];
+    const db = (partition: number) => [
+      app("db", { kind: "StatefulSet", replicas: 3, statefulSet: { partition, podManagementPolicy: "Parallel" } }),
+    ];
     const s = await variant("db", db(0), image(1));
     await s.up();
     const t0 = Date.now();
     await step(s, db(2), image(2));
     assert.ok(seconds(t0) < 60, `partitioned update took ${seconds(t0)}s`);
     const pods = getJsonSync(kc, ["pods", "-n", "local-db"]).items as { metadata: { name: string; labels: Record<string, string> } }[];
-    assert.deepEqual(Object.fromEntries(pods.map((p) => [p.metadata.name, p.metadata.labels["app.kubernetes.io/version"]])), { "db-0": version(1), "db-1": version(1), "db-2": version(2) });
+    assert.deepEqual(Object.fromEntries(pods.map((p) => [p.metadata.name, p.metadata.labels["app.kubernetes.io/version"]])), {
+      "db-0": version(1),
+      "db-1": version(1),
+      "db-2": version(2),
+    });
   });
 
   it("OnDelete StatefulSets and DaemonSets do not make `pulumi up` wait, and their pods change only when deleted", async () => {
-    const apps = [app("ondel", { kind: "StatefulSet", replicas: 2, statefulSet: { updateStrategy: "OnDelete" } }), app("agent", { kind: "DaemonSet", daemonSet: { updateStrategy: "OnDelete" } })];
+    const apps = [
+      app("ondel", { kind: "StatefulSet", replicas: 2, statefulSet: { updateStrategy: "OnDelete" } }),
+      app("agent", { kind: "DaemonSet", daemonSet: { updateStrategy: "OnDelete" } }),
+    ];
     const s = await variant("ondel", apps, image(1));
     await s.up();
     const t0 = Date.now();

@@ -34,7 +34,11 @@ export function runApps(apps: unknown[], env = "local", extra: Record<string, un
       stackReferences: { "acme/rollout/staging": { image: stagingImage, imageCommit: sha } },
     });
   }
-  return runOffline({ ...localBase, "rollout:environment": env, "rollout:apps": apps, ...extra }, env === "local" ? "local" : `test-${env}`, { projectDir, gitSha: sha });
+  return runOffline(
+    { ...localBase, "rollout:environment": env, "rollout:apps": apps, ...extra },
+    env === "local" ? "local" : `test-${env}`,
+    { projectDir, gitSha: sha },
+  );
 }
 
 export function ofType(result: { resources: RecordedResource[] }, type: string): RecordedResource[] {
@@ -43,7 +47,10 @@ export function ofType(result: { resources: RecordedResource[] }, type: string):
 
 export function one(result: { resources: RecordedResource[] }, type: string, name?: string): RecordedResource {
   const found = ofType(result, type).filter((r) => name === undefined || r.name === name || r.props?.metadata?.name === name);
-  if (found.length !== 1) throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  if (found.length !== 1)
+    throw new Error(
+      `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`,
+    );
   return found[0];
 }
 

@@ -20,7 +20,9 @@ describe("stacks: every committed stack", () => {
       it("pins every container image by digest, never a tag", async () => {
         const r = await renderCommitted(stack);
         const images = r.manifests.flatMap((m) => {
-          const spec = (m.object as { spec?: { template?: { spec?: { containers?: { image: string }[]; initContainers?: { image: string }[] } } } }).spec?.template?.spec;
+          const spec = (
+            m.object as { spec?: { template?: { spec?: { containers?: { image: string }[]; initContainers?: { image: string }[] } } } }
+          ).spec?.template?.spec;
           return [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])].map((c) => c.image);
         });
         assert.ok(images.length > 0);
@@ -112,7 +114,9 @@ describe("stacks: staging", () => {
     assert.equal(repo.format, "DOCKER");
     assert.equal(repo.location, "europe-west1");
     assert.deepEqual(repo.cleanupPolicies[0], { id: "keep-recent", action: "KEEP", mostRecentVersions: { keepCount: 20 } });
-    const grants = ofType(r, T.repoIam).map((g) => `${g.props.role} ${g.props.member}`).sort();
+    const grants = ofType(r, T.repoIam)
+      .map((g) => `${g.props.role} ${g.props.member}`)
+      .sort();
     assert.deepEqual(grants, [
       "roles/artifactregistry.reader serviceAccount:staging-cluster-nodes@acme-rollout-staging.iam.gserviceaccount.com",
       "roles/artifactregistry.writer serviceAccount:staging-cd-ci@acme-rollout-staging.iam.gserviceaccount.com",
@@ -125,13 +129,29 @@ describe("stacks: staging", () => {
   it("maps the CI service account into the same namespaced Role and creates no identity pool (the bootstrap project does)", async () => {
     const r = await renderCommitted("staging");
     const b = one(r, T.roleBinding);
-    assert.deepEqual(b.props.subjects[1], { kind: "User", name: "staging-cd-ci@acme-rollout-staging.iam.gserviceaccount.com", apiGroup: "rbac.authorization.k8s.io" });
-    assert.deepEqual(r.resources.filter((x) => x.type.startsWith("gcp:iam/workloadIdentityPool")).map((x) => x.name), []);
+    assert.deepEqual(b.props.subjects[1], {
+      kind: "User",
+      name: "staging-cd-ci@acme-rollout-staging.iam.gserviceaccount.com",
+      apiGroup: "rbac.authorization.k8s.io",
+    });
+    assert.deepEqual(
+      r.resources.filter((x) => x.type.startsWith("gcp:iam/workloadIdentityPool")).map((x) => x.name),
+      [],
+    );
     assert.equal(r.values.workloadIdentityProvider, undefined);
   });
 
   it("offers a Standard cluster with an autoscaled, shielded node pool", async () => {
-    const cfg = { ...committedConfig("staging"), "rollout:cluster": { provider: "gke", project: "acme-rollout-staging", region: "europe-west1", mode: "standard", nodePool: { minNodes: 2, maxNodes: 6 } } };
+    const cfg = {
+      ...committedConfig("staging"),
+      "rollout:cluster": {
+        provider: "gke",
+        project: "acme-rollout-staging",
+        region: "europe-west1",
+        mode: "standard",
+        nodePool: { minNodes: 2, maxNodes: 6 },
+      },
+    };
     const r = await runOffline(cfg, "staging", { projectDir, gitSha: sha });
     const c = one(r, T.cluster).props;
     assert.equal(c.enableAutopilot, undefined);
@@ -163,9 +183,15 @@ describe("stacks: production", () => {
   });
 
   it("refuses, in pulumi up, a staging digest built from another commit than the release", async () => {
-    const refs = { "acme/rollout/staging": { image: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@${digestA}`, imageCommit: sha } };
+    const refs = {
+      "acme/rollout/staging": { image: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@${digestA}`, imageCommit: sha },
+    };
     await assert.rejects(
-      runOffline(committedConfig("production"), "production", { projectDir, stackReferences: refs, expectCommit: "fedcba9876543210fedcba9876543210fedcba98" }),
+      runOffline(committedConfig("production"), "production", {
+        projectDir,
+        stackReferences: refs,
+        expectCommit: "fedcba9876543210fedcba9876543210fedcba98",
+      }),
       /acme\/rollout\/staging runs commit 0123456789abcdef0123456789abcdef01234567, but this update must deploy fedcba9876543210fedcba9876543210fedcba98/,
     );
     const ok = await runOffline(committedConfig("production"), "production", { projectDir, stackReferences: refs, expectCommit: sha });
@@ -175,13 +201,19 @@ describe("stacks: production", () => {
   it("lets production's nodes pull that one staging repository", async () => {
     const r = await renderCommitted("production");
     const grant = one(r, T.repoIam, "production-image-promoted-reader-0").props;
-    assert.deepEqual([grant.project, grant.location, grant.repository, grant.role], ["acme-rollout-staging", "europe-west1", "rollout", "roles/artifactregistry.reader"]);
+    assert.deepEqual(
+      [grant.project, grant.location, grant.repository, grant.role],
+      ["acme-rollout-staging", "europe-west1", "rollout", "roles/artifactregistry.reader"],
+    );
   });
 
   it("rejects a staging output that is not pinned by digest", async () => {
     const cfg = committedConfig("production");
     await assert.rejects(
-      runOffline(cfg, "production", { projectDir, stackReferences: { "acme/rollout/staging": { image: "europe-west1-docker.pkg.dev/p/r/okeydokey:latest", imageCommit: sha } } }),
+      runOffline(cfg, "production", {
+        projectDir,
+        stackReferences: { "acme/rollout/staging": { image: "europe-west1-docker.pkg.dev/p/r/okeydokey:latest", imageCommit: sha } },
+      }),
       /acme\/rollout\/staging output 'image': expected an image pinned by digest/,
     );
   });
@@ -213,8 +245,18 @@ describe("stacks: production", () => {
 describe("rbac: cdRoleRules", () => {
   it("covers what a rollout needs and reads pods and logs only", () => {
     const rules = cdRoleRules();
-    const can = (group: string, resource: string, verb: string) => rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
-    for (const [g, res] of [["apps", "deployments"], ["apps", "statefulsets"], ["apps", "daemonsets"], ["", "services"], ["", "configmaps"], ["policy", "poddisruptionbudgets"], ["autoscaling", "horizontalpodautoscalers"], ["gateway.networking.k8s.io", "httproutes"]]) {
+    const can = (group: string, resource: string, verb: string) =>
+      rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+    for (const [g, res] of [
+      ["apps", "deployments"],
+      ["apps", "statefulsets"],
+      ["apps", "daemonsets"],
+      ["", "services"],
+      ["", "configmaps"],
+      ["policy", "poddisruptionbudgets"],
+      ["autoscaling", "horizontalpodautoscalers"],
+      ["gateway.networking.k8s.io", "httproutes"],
+    ]) {
       assert.ok(can(g, res, "patch"), `${g}/${res} patch`);
     }
     assert.ok(can("", "pods", "get") && can("", "pods/log", "get"));

@@ -17,7 +17,12 @@ const preview = {
     { op: "refresh", urn: "urn:pulumi:production::rollout::kubernetes:core/v1:Namespace::production-demo" },
     { op: "read", urn: "urn:pulumi:production::rollout::pulumi:pulumi:StackReference::production-image-source" },
     { op: "update", urn: URN, diffReasons: ["spec", "metadata"] },
-    { op: "replace", urn: "urn:pulumi:production::rollout::kubernetes:core/v1:Service::demo", replaceReasons: ["spec"], diffReasons: ["spec"] },
+    {
+      op: "replace",
+      urn: "urn:pulumi:production::rollout::kubernetes:core/v1:Service::demo",
+      replaceReasons: ["spec"],
+      diffReasons: ["spec"],
+    },
     { op: "create", urn: "urn:pulumi:production::rollout::kubernetes:policy/v1:PodDisruptionBudget::demo" },
   ],
   changeSummary: { same: 1, update: 1, replace: 1, create: 1 },
@@ -26,34 +31,55 @@ const preview = {
 describe("drift report (pipeline/drift.ts)", function () {
   it("parses a nested URN into its own type and name", function () {
     assert.deepEqual(parseUrn(URN), { type: "kubernetes:apps/v1:Deployment", name: "demo-blue" });
-    assert.deepEqual(parseUrn("urn:pulumi:s::p::gcp:container/cluster:Cluster::a::b"), { type: "gcp:container/cluster:Cluster", name: "a::b" });
+    assert.deepEqual(parseUrn("urn:pulumi:s::p::gcp:container/cluster:Cluster::a::b"), {
+      type: "gcp:container/cluster:Cluster",
+      name: "a::b",
+    });
     assert.throws(() => parseUrn("demo-blue"), /not a Pulumi URN: "demo-blue"/);
   });
 
   it("counts every step but same, read and refresh as drift, with its properties", function () {
     assert.deepEqual(driftedResources(preview), [
       { op: "update", type: "kubernetes:apps/v1:Deployment", name: "demo-blue", urn: URN, properties: ["metadata", "spec"] },
-      { op: "replace", type: "kubernetes:core/v1:Service", name: "demo", urn: "urn:pulumi:production::rollout::kubernetes:core/v1:Service::demo", properties: ["spec"] },
-      { op: "create", type: "kubernetes:policy/v1:PodDisruptionBudget", name: "demo", urn: "urn:pulumi:production::rollout::kubernetes:policy/v1:PodDisruptionBudget::demo", properties: [] },
+      {
+        op: "replace",
+        type: "kubernetes:core/v1:Service",
+        name: "demo",
+        urn: "urn:pulumi:production::rollout::kubernetes:core/v1:Service::demo",
+        properties: ["spec"],
+      },
+      {
+        op: "create",
+        type: "kubernetes:policy/v1:PodDisruptionBudget",
+        name: "demo",
+        urn: "urn:pulumi:production::rollout::kubernetes:policy/v1:PodDisruptionBudget::demo",
+        properties: [],
+      },
     ]);
     // A delete (something the program no longer has, still live) is drift too.
     assert.equal(driftedResources({ steps: [{ op: "delete", urn: URN }] }).length, 1);
   });
 
   it("writes a table naming each drifted resource", function () {
-    assert.equal(driftReport("production", preview).markdown, [
-      "### Drift in stack `production`: 3 resources changed outside Pulumi",
-      "",
-      "`pulumi up` would take these steps to bring them back to the program (or change the program to adopt them):",
-      "",
-      "| step | type | name | properties |",
-      "|---|---|---|---|",
-      "| update | `kubernetes:apps/v1:Deployment` | `demo-blue` | `metadata`, `spec` |",
-      "| replace | `kubernetes:core/v1:Service` | `demo` | `spec` |",
-      "| create | `kubernetes:policy/v1:PodDisruptionBudget` | `demo` | - |",
-      "",
-    ].join("\n"));
-    assert.match(driftReport("staging", { steps: [{ op: "update", urn: URN }] }).markdown, /^### Drift in stack `staging`: 1 resource changed outside Pulumi\n/);
+    assert.equal(
+      driftReport("production", preview).markdown,
+      [
+        "### Drift in stack `production`: 3 resources changed outside Pulumi",
+        "",
+        "`pulumi up` would take these steps to bring them back to the program (or change the program to adopt them):",
+        "",
+        "| step | type | name | properties |",
+        "|---|---|---|---|",
+        "| update | `kubernetes:apps/v1:Deployment` | `demo-blue` | `metadata`, `spec` |",
+        "| replace | `kubernetes:core/v1:Service` | `demo` | `spec` |",
+        "| create | `kubernetes:policy/v1:PodDisruptionBudget` | `demo` | - |",
+        "",
+      ].join("\n"),
+    );
+    assert.match(
+      driftReport("staging", { steps: [{ op: "update", urn: URN }] }).markdown,
+      /^### Drift in stack `staging`: 1 resource changed outside Pulumi\n/,
+    );
   });
 
   it("reports no drift when every step is same, read or refresh", function () {
@@ -73,7 +99,9 @@ describe("drift report (pipeline/drift.ts)", function () {
       try {
         const file = path.join(dir, "preview.json");
         if (content !== undefined) fs.writeFileSync(file, content);
-        const res = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", SCRIPT, "production", file], { encoding: "utf8" });
+        const res = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", SCRIPT, "production", file], {
+          encoding: "utf8",
+        });
         return { status: res.status, stdout: res.stdout, stderr: res.stderr };
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });

@@ -18,7 +18,11 @@ describe("delivery mode (pipeline/mode.ts)", function () {
     const production = committedConfig("production");
     const gitops = {
       ...production,
-      "rollout:image": { source: "prebuilt", ref: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"a".repeat(64)}`, commit: sha },
+      "rollout:image": {
+        source: "prebuilt",
+        ref: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"a".repeat(64)}`,
+        commit: sha,
+      },
       "rollout:gitops": {
         repository: "https://github.com/acme/rollout.git",
         backend: "gs://acme-rollout-state",
@@ -27,7 +31,10 @@ describe("delivery mode (pipeline/mode.ts)", function () {
       },
     };
     fs.writeFileSync(path.join(dir, "Pulumi.production.yaml"), stringify({ config: gitops }));
-    fs.writeFileSync(path.join(dir, "Pulumi.staging.yaml"), stringify({ config: { ...committedConfig("staging"), "rollout:apps": [{ name: "demo", replicas: 0 }] } }));
+    fs.writeFileSync(
+      path.join(dir, "Pulumi.staging.yaml"),
+      stringify({ config: { ...committedConfig("staging"), "rollout:apps": [{ name: "demo", replicas: 0 }] } }),
+    );
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -46,7 +53,8 @@ describe("delivery mode (pipeline/mode.ts)", function () {
 
   it("prints mode=<mode> for $GITHUB_OUTPUT, and exits 1 on a bad config", function () {
     this.timeout(60_000);
-    const run = (stack: string) => spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", SCRIPT, stack, dir], { encoding: "utf8" });
+    const run = (stack: string) =>
+      spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", SCRIPT, stack, dir], { encoding: "utf8" });
     const ok = run("production");
     assert.equal(ok.status, 0, ok.stderr);
     assert.equal(ok.stdout, "mode=gitops\n");

@@ -29,7 +29,9 @@ function tempDir(prefix: string): string {
 }
 
 function stepRun(file: string, jobId: string, stepName: string): string {
-  const doc = parse(fs.readFileSync(path.join(REPO_ROOT, ".github", "workflows", file), "utf8")) as { jobs: Record<string, { steps: Dict[] }> };
+  const doc = parse(fs.readFileSync(path.join(REPO_ROOT, ".github", "workflows", file), "utf8")) as {
+    jobs: Record<string, { steps: Dict[] }>;
+  };
   const step = doc.jobs[jobId]?.steps.find((s) => s.name === stepName);
   assert.ok(step && typeof step.run === "string", `${file}: job ${jobId} has no run step named ${stepName}`);
   return step.run;
@@ -43,9 +45,14 @@ interface Run {
 }
 
 /** Runs `script` (text, or a path with args) in a temp dir whose fake tools are first on PATH. */
-function runBash(fakes: Record<string, string>, env: Record<string, string>, script: { text: string } | { file: string; args: string[] }): Run {
+function runBash(
+  fakes: Record<string, string>,
+  env: Record<string, string>,
+  script: { text: string } | { file: string; args: string[] },
+): Run {
   const dir = tempDir("rollout-scripts-");
-  for (const [name, body] of Object.entries(fakes)) fs.writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${body}\n`, { mode: 0o755 });
+  for (const [name, body] of Object.entries(fakes))
+    fs.writeFileSync(path.join(dir, name), `#!/usr/bin/env bash\n${body}\n`, { mode: 0o755 });
   let args: string[];
   if ("text" in script) {
     fs.writeFileSync(path.join(dir, "step.sh"), script.text);
@@ -94,8 +101,14 @@ describe("pipeline scripts", function () {
       ].join("\n"),
     };
     const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-      GITHUB_SHA: SHA, IMAGE_NAME: "okeydokey", TESTED_IMAGE_ID: TESTED_ID, PULUMI_BACKEND_URL: "gs://state",
-      FAKE_REGISTRY: REGISTRY, FAKE_DIGEST: DIGEST, FAKE_PULLED_ID: TESTED_ID, ...extra,
+      GITHUB_SHA: SHA,
+      IMAGE_NAME: "okeydokey",
+      TESTED_IMAGE_ID: TESTED_ID,
+      PULUMI_BACKEND_URL: "gs://state",
+      FAKE_REGISTRY: REGISTRY,
+      FAKE_DIGEST: DIGEST,
+      FAKE_PULLED_ID: TESTED_ID,
+      ...extra,
     });
 
     it("tags and pushes the tested image ID, checks the pulled digest, outputs repo@digest", function () {
@@ -115,14 +128,22 @@ describe("pipeline scripts", function () {
       const other = `sha256:${"f".repeat(64)}`;
       const r = runBash(fakes, env({ FAKE_PULLED_ID: other }), { text: script });
       assert.equal(r.status, 1, r.out);
-      assert.ok(r.out.includes(`::error title=pushed image is not the tested one::${REGISTRY}/okeydokey@${DIGEST} is image ${other}, but the smoke run tested ${TESTED_ID}`), r.out);
+      assert.ok(
+        r.out.includes(
+          `::error title=pushed image is not the tested one::${REGISTRY}/okeydokey@${DIGEST} is image ${other}, but the smoke run tested ${TESTED_ID}`,
+        ),
+        r.out,
+      );
       assert.equal(r.read("github-output"), "");
     });
 
     it("fails when the staging stack has no registry yet, naming the order", function () {
       const r = runBash(fakes, env({ FAKE_NO_STACK: "1" }), { text: script });
       assert.equal(r.status, 1, r.out);
-      assert.match(r.out, /could not read output registryUrl of stack staging: create the staging stack first \(README: bootstrap, then staging\)/);
+      assert.match(
+        r.out,
+        /could not read output registryUrl of stack staging: create the staging stack first \(README: bootstrap, then staging\)/,
+      );
       assert.doesNotMatch(r.read("calls"), /docker push/);
     });
 
@@ -142,24 +163,43 @@ describe("pipeline scripts", function () {
     it("replaces rollout:image by a prebuilt image that the program deploys as is", async function () {
       const r = runBash(fakes, { GITHUB_SHA: SHA, IMAGE_REF: ref, PULUMI_BACKEND_URL: "gs://state" }, { text: script });
       assert.equal(r.status, 0, r.out);
-      const calls = r.read("pulumi-calls").trim().split("\n").map((l) => l.split("\0").filter((a) => a !== ""));
-      assert.deepEqual(calls.slice(0, 2), [["login", "gs://state"], ["config", "rm", "rollout:image", "--stack", "staging"]]);
+      const calls = r
+        .read("pulumi-calls")
+        .trim()
+        .split("\n")
+        .map((l) => l.split("\0").filter((a) => a !== ""));
+      assert.deepEqual(calls.slice(0, 2), [
+        ["login", "gs://state"],
+        ["config", "rm", "rollout:image", "--stack", "staging"],
+      ]);
       assert.equal(calls.length, 3);
       const [cmd, sub, key, value, ...rest] = calls[2];
       assert.deepEqual([cmd, sub, key, rest], ["config", "set", "rollout:image", ["--stack", "staging"]]);
       // Pulumi hands the program a config value set this way as that string: run the staging
       // program with it under mocks.
-      const result = await runOffline({ ...committedConfig("staging"), "rollout:image": value }, "staging", { projectDir, gitSha: "0".repeat(40) });
+      const result = await runOffline({ ...committedConfig("staging"), "rollout:image": value }, "staging", {
+        projectDir,
+        gitSha: "0".repeat(40),
+      });
       assert.equal(result.values.image, ref);
       assert.equal(result.values.imageCommit, SHA);
       assert.equal(result.values.imageDigest, DIGEST);
-      assert.deepEqual(result.resources.filter((res) => res.type === "docker:index/image:Image"), [], "nothing is built in pulumi up");
+      assert.deepEqual(
+        result.resources.filter((res) => res.type === "docker:index/image:Image"),
+        [],
+        "nothing is built in pulumi up",
+      );
       // And the policy pack still passes staging as the pipeline deploys it.
       const resources = result.resources
         .filter((res) => res.type.startsWith("kubernetes:") || res.type.startsWith("gcp:"))
         .map((res) => ({ type: res.type, name: res.name, props: res.props, opts: { protect: res.protect } }));
-      const mandatory = evaluate(resources, { environment: "staging", allowedRegistries: [`${REGISTRY}/`] }).filter((v) => v.enforcementLevel === "mandatory");
-      assert.deepEqual(mandatory.map((v) => `${v.policy} ${v.resource}: ${v.message}`), []);
+      const mandatory = evaluate(resources, { environment: "staging", allowedRegistries: [`${REGISTRY}/`] }).filter(
+        (v) => v.enforcementLevel === "mandatory",
+      );
+      assert.deepEqual(
+        mandatory.map((v) => `${v.policy} ${v.resource}: ${v.message}`),
+        [],
+      );
     });
   });
 
@@ -180,8 +220,15 @@ describe("pipeline scripts", function () {
       'if [[ -n "$jqexpr" ]]; then jq -r "$jqexpr" <<<"$answer"; else echo "$answer"; fi',
     ].join("\n");
     const env = (extra: Record<string, string> = {}): Record<string, string> => ({
-      GITHUB_REPOSITORY: "acme/rollout", GITHUB_SHA: SHA, GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "42",
-      GH_TOKEN: "token", FAKE_ID: "77", FAKE_DEPLOYMENTS: "[]", FAKE_STATUSES: "[]", ...extra,
+      GITHUB_REPOSITORY: "acme/rollout",
+      GITHUB_SHA: SHA,
+      GITHUB_SERVER_URL: "https://github.com",
+      GITHUB_RUN_ID: "42",
+      GH_TOKEN: "token",
+      FAKE_ID: "77",
+      FAKE_DEPLOYMENTS: "[]",
+      FAKE_STATUSES: "[]",
+      ...extra,
     });
     const record = (args: string[], extra: Record<string, string> = {}): Run => runBash({ gh }, env(extra), { file: RECORD_SCRIPT, args });
     const json = (r: Run, file: string): unknown => JSON.parse(r.read(file));
@@ -207,7 +254,12 @@ describe("pipeline scripts", function () {
           payload: { image, commit: SHA, run: "https://github.com/acme/rollout/actions/runs/42", plan },
         });
         assert.equal(r.read("call-2"), "api --method POST repos/acme/rollout/deployments/77/statuses --input -\n");
-        assert.deepEqual(json(r, "stdin-2"), { state: "in_progress", description: `pulumi up ${environment} running`, log_url: "https://github.com/acme/rollout/actions/runs/42", auto_inactive: false });
+        assert.deepEqual(json(r, "stdin-2"), {
+          state: "in_progress",
+          description: `pulumi up ${environment} running`,
+          log_url: "https://github.com/acme/rollout/actions/runs/42",
+          auto_inactive: false,
+        });
         assert.equal(r.read("github-output"), "id=77\n");
       });
     }
@@ -232,7 +284,12 @@ describe("pipeline scripts", function () {
         const r = record(["finish", "77", outcome]);
         assert.equal(r.status, 0, r.out);
         assert.equal(r.read("call-1"), "api --method POST repos/acme/rollout/deployments/77/statuses --input -\n");
-        assert.deepEqual(json(r, "stdin-1"), { state, description, log_url: "https://github.com/acme/rollout/actions/runs/42", auto_inactive: autoInactive });
+        assert.deepEqual(json(r, "stdin-1"), {
+          state,
+          description,
+          log_url: "https://github.com/acme/rollout/actions/runs/42",
+          auto_inactive: autoInactive,
+        });
       });
     }
 
@@ -247,7 +304,11 @@ describe("pipeline scripts", function () {
     const statuses = (state: string): string => JSON.stringify([{ state }]);
 
     it("verify passes when staging's last rollout is the release commit and succeeded", function () {
-      const r = record(["verify", "staging"], { RELEASE_TAG: "v1.2.3", FAKE_DEPLOYMENTS: deployments(SHA), FAKE_STATUSES: statuses("success") });
+      const r = record(["verify", "staging"], {
+        RELEASE_TAG: "v1.2.3",
+        FAKE_DEPLOYMENTS: deployments(SHA),
+        FAKE_STATUSES: statuses("success"),
+      });
       assert.equal(r.status, 0, r.out);
       assert.equal(r.read("call-1"), "api repos/acme/rollout/deployments?environment=staging&task=deploy:rollout&per_page=1\n");
       assert.equal(r.read("call-2"), "api repos/acme/rollout/deployments/91/statuses?per_page=1 --jq .[0].state // empty\n");
@@ -255,7 +316,11 @@ describe("pipeline scripts", function () {
     });
 
     const failing: Array<[string, Record<string, string>, string]> = [
-      ["another commit", { FAKE_DEPLOYMENTS: deployments("2".repeat(40)), FAKE_STATUSES: statuses("success") }, `${"2".repeat(40)} (success)`],
+      [
+        "another commit",
+        { FAKE_DEPLOYMENTS: deployments("2".repeat(40)), FAKE_STATUSES: statuses("success") },
+        `${"2".repeat(40)} (success)`,
+      ],
       ["a failed rollout of the release", { FAKE_DEPLOYMENTS: deployments(SHA), FAKE_STATUSES: statuses("failure") }, `${SHA} (failure)`],
       ["a rollout still running", { FAKE_DEPLOYMENTS: deployments(SHA), FAKE_STATUSES: statuses("in_progress") }, `${SHA} (in_progress)`],
       ["no rollout at all", {}, "nothing (no status)"],
@@ -264,7 +329,12 @@ describe("pipeline scripts", function () {
       it(`verify fails on ${what}`, function () {
         const r = record(["verify", "staging"], { RELEASE_TAG: "v1.2.3", ...extra });
         assert.equal(r.status, 1, r.out);
-        assert.ok(r.out.includes(`::error title=release not on staging::release v1.2.3 is ${SHA} but staging's last rollout is ${shown}: deploy it to staging first`), r.out);
+        assert.ok(
+          r.out.includes(
+            `::error title=release not on staging::release v1.2.3 is ${SHA} but staging's last rollout is ${shown}: deploy it to staging first`,
+          ),
+          r.out,
+        );
       });
     }
   });

@@ -10,10 +10,19 @@ describe("CdAccess: Role and RoleBinding names keyed by app", () => {
   it("names each app's Role and RoleBinding after the app, for any position in rollout:apps", async () => {
     const two = await runApps([{ name: "alpha" }, { name: "beta" }]);
     const three = await runApps([{ name: "gamma" }, { name: "alpha" }, { name: "beta" }]);
-    const names = (r: Awaited<ReturnType<typeof runApps>>, type: string) => Object.fromEntries(ofType(r, type).map((x) => [x.name, x.props.metadata.namespace]));
+    const names = (r: Awaited<ReturnType<typeof runApps>>, type: string) =>
+      Object.fromEntries(ofType(r, type).map((x) => [x.name, x.props.metadata.namespace]));
     assert.deepEqual(names(two, T.role), { "local-cd-role-alpha": "local-alpha", "local-cd-role-beta": "local-beta" });
-    assert.deepEqual(names(three, T.role), { "local-cd-role-gamma": "local-gamma", "local-cd-role-alpha": "local-alpha", "local-cd-role-beta": "local-beta" });
-    assert.deepEqual(names(three, T.roleBinding), { "local-cd-binding-gamma": "local-gamma", "local-cd-binding-alpha": "local-alpha", "local-cd-binding-beta": "local-beta" });
+    assert.deepEqual(names(three, T.role), {
+      "local-cd-role-gamma": "local-gamma",
+      "local-cd-role-alpha": "local-alpha",
+      "local-cd-role-beta": "local-beta",
+    });
+    assert.deepEqual(names(three, T.roleBinding), {
+      "local-cd-binding-gamma": "local-gamma",
+      "local-cd-binding-alpha": "local-alpha",
+      "local-cd-binding-beta": "local-beta",
+    });
   });
 });
 
@@ -34,14 +43,27 @@ describe("Deployment awaits", () => {
     assert.equal(JSON.parse(single.metadata.annotations["pulumi.com/waitFor"])[0], "jsonpath={.status.updatedReplicas}=1");
     const rolling = one(await runApps([{ name: "demo", replicas: 3, strategy: { type: "rolling" } }], "staging"), T.deployment).props;
     assert.equal(rolling.metadata.annotations["pulumi.com/waitFor"], undefined);
-    const hpa = one(await runApps([{ name: "demo", replicas: 2, strategy: { type: "recreate" }, hpa: { minReplicas: 2, maxReplicas: 5 } }], "staging"), T.deployment).props;
+    const hpa = one(
+      await runApps([{ name: "demo", replicas: 2, strategy: { type: "recreate" }, hpa: { minReplicas: 2, maxReplicas: 5 } }], "staging"),
+      T.deployment,
+    ).props;
     assert.equal(hpa.metadata.annotations["pulumi.com/waitFor"], undefined);
   });
 });
 
 describe("Service awaits", () => {
   it("blue/green: the live and preview Services, which come after awaited Deployments, skip the provider's 10 s settle", async () => {
-    const r = await runApps([{ name: "bg", replicas: 2, strategy: { type: "blueGreen", live: "blue", slots: { blue: {}, green: { image: `registry.example/team/okeydokey@sha256:${"c".repeat(64)}` } } } }]);
+    const r = await runApps([
+      {
+        name: "bg",
+        replicas: 2,
+        strategy: {
+          type: "blueGreen",
+          live: "blue",
+          slots: { blue: {}, green: { image: `registry.example/team/okeydokey@sha256:${"c".repeat(64)}` } },
+        },
+      },
+    ]);
     const skips = Object.fromEntries(ofType(r, T.service).map((s) => [nameOf(s), s.props.metadata.annotations?.["pulumi.com/skipAwait"]]));
     assert.deepEqual(skips, { "local-bg/bg-preview": "true", "local-bg/bg": "true" });
   });

@@ -47,13 +47,24 @@ function problemsOf(fn: () => unknown): string[] {
   assert.fail("expected a ConfigError");
 }
 
-const labels = { "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "rollout", "rollout.dev/environment": "production" };
+const labels = {
+  "app.kubernetes.io/managed-by": "pulumi",
+  "app.kubernetes.io/part-of": "rollout",
+  "rollout.dev/environment": "production",
+};
 
 describe("GitOps mode (rollout:gitops)", function () {
   describe("config", function () {
     it("fills the documented defaults", function () {
       const config = parseStackConfig(production({ "rollout:gitops": gitops }), "production");
-      assert.deepEqual(config.gitops, { ...gitops, branch: "main", repoDir: ".", namespace: "pulumi-gitops", serviceAccount: "pulumi-workspace", resyncSeconds: 300 });
+      assert.deepEqual(config.gitops, {
+        ...gitops,
+        branch: "main",
+        repoDir: ".",
+        namespace: "pulumi-gitops",
+        serviceAccount: "pulumi-workspace",
+        resyncSeconds: 300,
+      });
       assert.equal(parseStackConfig(committedConfig("production"), "production").gitops, undefined);
     });
 
@@ -63,41 +74,90 @@ describe("GitOps mode (rollout:gitops)", function () {
     });
 
     it("names each bad key, its value and what is expected", function () {
-      const problems = problemsOf(() => parseStackConfig(production({
-        "rollout:gitops": { ...gitops, repository: "github.com/acme/rollout", backend: "file:///tmp/state", resyncSeconds: 59, namespace: "Pulumi", workspaceImage: "pulumi/pulumi:latest", extra: 1 },
-      }), "production"));
+      const problems = problemsOf(() =>
+        parseStackConfig(
+          production({
+            "rollout:gitops": {
+              ...gitops,
+              repository: "github.com/acme/rollout",
+              backend: "file:///tmp/state",
+              resyncSeconds: 59,
+              namespace: "Pulumi",
+              workspaceImage: "pulumi/pulumi:latest",
+              extra: 1,
+            },
+          }),
+          "production",
+        ),
+      );
       assert.deepEqual(problems.sort(), [
         'rollout:gitops.backend: expected gs://<bucket>[/<prefix>], got "file:///tmp/state"',
-        'rollout:gitops.extra: unknown key; check the spelling against the config reference in README.md',
-        'rollout:gitops.namespace: expected a DNS label (lower-case letters, digits and \'-\', at most 63 characters), got "Pulumi"',
+        "rollout:gitops.extra: unknown key; check the spelling against the config reference in README.md",
+        "rollout:gitops.namespace: expected a DNS label (lower-case letters, digits and '-', at most 63 characters), got \"Pulumi\"",
         'rollout:gitops.repository: expected an https:// or git@host:owner/name git URL, got "github.com/acme/rollout"',
         "rollout:gitops.resyncSeconds: expected at least 60 seconds, got 59",
         'rollout:gitops.workspaceImage: expected a tag other than latest, got "pulumi/pulumi:latest"',
       ]);
-      assert.deepEqual(problemsOf(() => parseStackConfig(production({ "rollout:gitops": { ...gitops, resyncSeconds: 86_401 } }), "production")), ["rollout:gitops.resyncSeconds: expected at most 86400 seconds, got 86401"]);
-      assert.equal(parseStackConfig(production({ "rollout:gitops": { ...gitops, resyncSeconds: 60 } }), "production").gitops?.resyncSeconds, 60);
+      assert.deepEqual(
+        problemsOf(() => parseStackConfig(production({ "rollout:gitops": { ...gitops, resyncSeconds: 86_401 } }), "production")),
+        ["rollout:gitops.resyncSeconds: expected at most 86400 seconds, got 86401"],
+      );
+      assert.equal(
+        parseStackConfig(production({ "rollout:gitops": { ...gitops, resyncSeconds: 60 } }), "production").gitops?.resyncSeconds,
+        60,
+      );
     });
 
     it("wants exactly one way to the backend's credentials, by reference", function () {
-      for (const credentials of [{}, { workloadIdentity: DEPLOYER, secretEnv: { A: { name: "s", key: "k" } } }, { secretEnv: {} }, { password: "hunter2" }]) {
+      for (const credentials of [
+        {},
+        { workloadIdentity: DEPLOYER, secretEnv: { A: { name: "s", key: "k" } } },
+        { secretEnv: {} },
+        { password: "hunter2" },
+      ]) {
         const problems = problemsOf(() => parseStackConfig(production({ "rollout:gitops": { ...gitops, credentials } }), "production"));
-        assert.ok(problems.some((p) => p.startsWith("rollout:gitops.credentials")), `${JSON.stringify(credentials)}: ${JSON.stringify(problems)}`);
+        assert.ok(
+          problems.some((p) => p.startsWith("rollout:gitops.credentials")),
+          `${JSON.stringify(credentials)}: ${JSON.stringify(problems)}`,
+        );
       }
     });
 
     it("wants the digest in git: refuses a stack that builds or promotes its image", function () {
-      const build = problemsOf(() => parseStackConfig({ ...committedConfig("staging"), "rollout:gitops": { ...gitops, credentials: { workloadIdentity: "staging-deployer@acme-rollout-staging.iam.gserviceaccount.com" } } }, "staging"));
-      assert.deepEqual(build, [`rollout:image.source: expected 'prebuilt' (a digest in git) with rollout:gitops: the Operator's workspace pod cannot build images (CI builds, tests and pushes, then the digest is committed), got "build"`]);
+      const build = problemsOf(() =>
+        parseStackConfig(
+          {
+            ...committedConfig("staging"),
+            "rollout:gitops": {
+              ...gitops,
+              credentials: { workloadIdentity: "staging-deployer@acme-rollout-staging.iam.gserviceaccount.com" },
+            },
+          },
+          "staging",
+        ),
+      );
+      assert.deepEqual(build, [
+        `rollout:image.source: expected 'prebuilt' (a digest in git) with rollout:gitops: the Operator's workspace pod cannot build images (CI builds, tests and pushes, then the digest is committed), got "build"`,
+      ]);
       const promote = problemsOf(() => parseStackConfig({ ...committedConfig("production"), "rollout:gitops": gitops }, "production"));
-      assert.deepEqual(promote, [`rollout:image.source: expected 'prebuilt' (a digest in git) with rollout:gitops: every resync would deploy whatever the source stack exports now, without a commit or a review (commit the promoted digest instead), got "promote"`]);
+      assert.deepEqual(promote, [
+        `rollout:image.source: expected 'prebuilt' (a digest in git) with rollout:gitops: every resync would deploy whatever the source stack exports now, without a commit or a review (commit the promoted digest instead), got "promote"`,
+      ]);
       assert.equal(parseStackConfig(production({ "rollout:gitops": gitops }), "production").image.source, "prebuilt");
     });
   });
 
   describe("objects (lib/gitops.ts)", function () {
-    const config = (over: Partial<GitopsConfig> = {}): GitopsConfig => ({
-      ...gitops, branch: "main", repoDir: ".", namespace: "pulumi-gitops", serviceAccount: "pulumi-workspace", resyncSeconds: 300, ...over,
-    } as GitopsConfig);
+    const config = (over: Partial<GitopsConfig> = {}): GitopsConfig =>
+      ({
+        ...gitops,
+        branch: "main",
+        repoDir: ".",
+        namespace: "pulumi-gitops",
+        serviceAccount: "pulumi-workspace",
+        resyncSeconds: 300,
+        ...over,
+      }) as GitopsConfig;
 
     it("branch refs are fully qualified", function () {
       assert.equal(branchRef("main"), "refs/heads/main");
@@ -107,21 +167,33 @@ describe("GitOps mode (rollout:gitops)", function () {
     it("Workload Identity: the annotated service account, its auth-delegator binding and the Stack", function () {
       const o = gitopsObjects(config(), { stack: "production", environment: "production" });
       assert.deepEqual(o.namespace, {
-        apiVersion: "v1", kind: "Namespace",
-        metadata: { name: "pulumi-gitops", labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" } },
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: {
+          name: "pulumi-gitops",
+          labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted", "pod-security.kubernetes.io/enforce-version": "latest" },
+        },
       });
       assert.deepEqual(o.serviceAccount, {
-        apiVersion: "v1", kind: "ServiceAccount",
-        metadata: { name: "pulumi-workspace", namespace: "pulumi-gitops", labels, annotations: { "iam.gke.io/gcp-service-account": DEPLOYER } },
+        apiVersion: "v1",
+        kind: "ServiceAccount",
+        metadata: {
+          name: "pulumi-workspace",
+          namespace: "pulumi-gitops",
+          labels,
+          annotations: { "iam.gke.io/gcp-service-account": DEPLOYER },
+        },
       });
       assert.deepEqual(o.authDelegator, {
-        apiVersion: "rbac.authorization.k8s.io/v1", kind: "ClusterRoleBinding",
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "ClusterRoleBinding",
         metadata: { name: "pulumi-gitops:pulumi-workspace:system:auth-delegator", labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:auth-delegator" },
         subjects: [{ kind: "ServiceAccount", name: "pulumi-workspace", namespace: "pulumi-gitops" }],
       });
       assert.deepEqual(o.stack, {
-        apiVersion: "pulumi.com/v1", kind: "Stack",
+        apiVersion: "pulumi.com/v1",
+        kind: "Stack",
         metadata: { name: "production", namespace: "pulumi-gitops", labels },
         spec: {
           stack: "production",
@@ -140,14 +212,19 @@ describe("GitOps mode (rollout:gitops)", function () {
     });
 
     it("Secret references: env from named keys, git token by reference, never a value", function () {
-      const o = gitopsObjects(config({
-        credentials: { secretEnv: { GOOGLE_CREDENTIALS: { name: "state-creds", key: "json" }, AWS_REGION: { name: "env", key: "region" } } },
-        gitAuth: { name: "git", key: "token" },
-        repoDir: "infra/rollout",
-        stack: "acme/rollout.staging",
-        workspaceImage: "pulumi/pulumi:3.259.0-nonroot",
-        branch: "release",
-      }), { stack: "staging", environment: "staging" });
+      const o = gitopsObjects(
+        config({
+          credentials: {
+            secretEnv: { GOOGLE_CREDENTIALS: { name: "state-creds", key: "json" }, AWS_REGION: { name: "env", key: "region" } },
+          },
+          gitAuth: { name: "git", key: "token" },
+          repoDir: "infra/rollout",
+          stack: "acme/rollout.staging",
+          workspaceImage: "pulumi/pulumi:3.259.0-nonroot",
+          branch: "release",
+        }),
+        { stack: "staging", environment: "staging" },
+      );
       assert.equal(o.serviceAccount.metadata.annotations, undefined);
       assert.equal(o.stack.metadata.name, "acme-rollout-staging");
       const spec = o.stack.spec as Record<string, unknown>;
@@ -169,12 +246,18 @@ describe("GitOps mode (rollout:gitops)", function () {
 
     it("production with rollout:gitops registers the Operator's objects, parented, in order", async function () {
       const result = await runOffline(production({ "rollout:gitops": gitops }), "production", { projectDir, stackReferences: refs });
-      const expected = gitopsObjects(parseStackConfig(production({ "rollout:gitops": gitops }), "production").gitops!, { stack: "production", environment: "production" });
+      const expected = gitopsObjects(parseStackConfig(production({ "rollout:gitops": gitops }), "production").gitops!, {
+        stack: "production",
+        environment: "production",
+      });
       const ns = one(result, T.namespace, "pulumi-gitops");
       const sa = one(result, T.serviceAccount, "pulumi-workspace");
       const crb = one(result, T.clusterRoleBinding, "pulumi-gitops:pulumi-workspace:system:auth-delegator");
       const stack = one(result, "kubernetes:pulumi.com/v1:Stack");
-      assert.deepEqual([ns.name, sa.name, crb.name, stack.name], ["production-gitops-ns", "production-gitops-sa", "production-gitops-auth-delegator", "production-gitops-stack"]);
+      assert.deepEqual(
+        [ns.name, sa.name, crb.name, stack.name],
+        ["production-gitops-ns", "production-gitops-sa", "production-gitops-auth-delegator", "production-gitops-stack"],
+      );
       for (const r of [ns, sa, crb, stack]) assert.equal(r.parent, "production-gitops");
       assert.deepEqual(stack.dependsOn, ["production-gitops-sa", "production-gitops-auth-delegator"]);
       assert.deepEqual(sa.dependsOn, ["production-gitops-ns"]);
@@ -189,29 +272,47 @@ describe("GitOps mode (rollout:gitops)", function () {
       const resources = result.resources
         .filter((r) => r.type.startsWith("kubernetes:") || r.type.startsWith("gcp:"))
         .map((r) => ({ type: r.type, name: r.name, props: r.props, opts: { protect: r.protect } }));
-      const violations = evaluate(resources, { environment: "production", allowedRegistries: ["europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/"] })
-        .filter((v) => v.enforcementLevel === "mandatory");
-      assert.deepEqual(violations.map((v) => `${v.policy} ${v.resource}: ${v.message}`), []);
+      const violations = evaluate(resources, {
+        environment: "production",
+        allowedRegistries: ["europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/"],
+      }).filter((v) => v.enforcementLevel === "mandatory");
+      assert.deepEqual(
+        violations.map((v) => `${v.policy} ${v.resource}: ${v.message}`),
+        [],
+      );
       assert.ok(resources.some((r) => r.type === "kubernetes:pulumi.com/v1:Stack"));
     });
 
     it("without rollout:gitops there is no Operator object", async function () {
       const result = await runOffline(committedConfig("production"), "production", { projectDir, stackReferences: refs });
-      assert.deepEqual(result.resources.filter((r) => r.type === "kubernetes:pulumi.com/v1:Stack" || r.name.includes("gitops")).map((r) => r.name), []);
+      assert.deepEqual(
+        result.resources.filter((r) => r.type === "kubernetes:pulumi.com/v1:Stack" || r.name.includes("gitops")).map((r) => r.name),
+        [],
+      );
     });
   });
 
   // -------------------------------------------------------------------------
   // Against the Operator's own CRD (v2.9.0).
 
-  type Schema = { type?: string; properties?: Record<string, Schema>; additionalProperties?: Schema | boolean; required?: string[]; items?: Schema; "x-kubernetes-preserve-unknown-fields"?: boolean; "x-kubernetes-int-or-string"?: boolean };
+  type Schema = {
+    type?: string;
+    properties?: Record<string, Schema>;
+    additionalProperties?: Schema | boolean;
+    required?: string[];
+    items?: Schema;
+    "x-kubernetes-preserve-unknown-fields"?: boolean;
+    "x-kubernetes-int-or-string"?: boolean;
+  };
 
   /** What a structural schema would reject or silently prune (an unknown field is pruned, not refused). */
   function schemaProblems(value: unknown, schema: Schema, at: string): string[] {
-    if (schema["x-kubernetes-int-or-string"]) return typeof value === "number" || typeof value === "string" ? [] : [`${at}: expected int or string`];
+    if (schema["x-kubernetes-int-or-string"])
+      return typeof value === "number" || typeof value === "string" ? [] : [`${at}: expected int or string`];
     const t = schema.type;
     if (t === "object" || schema.properties) {
-      if (typeof value !== "object" || value === null || Array.isArray(value)) return [`${at}: expected object, got ${JSON.stringify(value)}`];
+      if (typeof value !== "object" || value === null || Array.isArray(value))
+        return [`${at}: expected object, got ${JSON.stringify(value)}`];
       const problems: string[] = [];
       for (const r of schema.required ?? []) if (!(r in value)) problems.push(`${at}.${r}: required`);
       for (const [k, v] of Object.entries(value)) {
@@ -221,7 +322,10 @@ describe("GitOps mode (rollout:gitops)", function () {
       }
       return problems;
     }
-    if (t === "array") return Array.isArray(value) ? value.flatMap((v, i) => schemaProblems(v, schema.items ?? {}, `${at}[${i}]`)) : [`${at}: expected array`];
+    if (t === "array")
+      return Array.isArray(value)
+        ? value.flatMap((v, i) => schemaProblems(v, schema.items ?? {}, `${at}[${i}]`))
+        : [`${at}: expected array`];
     if (t === "string") return typeof value === "string" ? [] : [`${at}: expected string, got ${JSON.stringify(value)}`];
     if (t === "integer") return Number.isInteger(value) ? [] : [`${at}: expected integer, got ${JSON.stringify(value)}`];
     if (t === "boolean") return typeof value === "boolean" ? [] : [`${at}: expected boolean, got ${JSON.stringify(value)}`];
@@ -229,7 +333,9 @@ describe("GitOps mode (rollout:gitops)", function () {
   }
 
   function stackSchema(): Schema {
-    const crd = parse(fs.readFileSync(STACK_CRD, "utf8")) as { spec: { group: string; versions: Array<{ name: string; served: boolean; schema: { openAPIV3Schema: Schema } }> } };
+    const crd = parse(fs.readFileSync(STACK_CRD, "utf8")) as {
+      spec: { group: string; versions: Array<{ name: string; served: boolean; schema: { openAPIV3Schema: Schema } }> };
+    };
     assert.equal(crd.spec.group, "pulumi.com");
     const v1 = crd.spec.versions.find((v) => v.name === "v1");
     assert.ok(v1?.served, "the CRD serves pulumi.com/v1");
@@ -237,10 +343,25 @@ describe("GitOps mode (rollout:gitops)", function () {
   }
 
   const allOptions = (): Manifest[] => {
-    const wi = gitopsObjects(parseStackConfig(production({ "rollout:gitops": gitops }), "production").gitops!, { stack: "production", environment: "production" }).stack;
-    const refs = gitopsObjects(parseStackConfig(production({
-      "rollout:gitops": { ...gitops, credentials: { secretEnv: { GOOGLE_CREDENTIALS: { name: "state-creds", key: "json" } } }, gitAuth: { name: "git", key: "token" }, repoDir: "infra", workspaceImage: "pulumi/pulumi:3.259.0-nonroot" },
-    }), "production").gitops!, { stack: "production", environment: "production" }).stack;
+    const wi = gitopsObjects(parseStackConfig(production({ "rollout:gitops": gitops }), "production").gitops!, {
+      stack: "production",
+      environment: "production",
+    }).stack;
+    const refs = gitopsObjects(
+      parseStackConfig(
+        production({
+          "rollout:gitops": {
+            ...gitops,
+            credentials: { secretEnv: { GOOGLE_CREDENTIALS: { name: "state-creds", key: "json" } } },
+            gitAuth: { name: "git", key: "token" },
+            repoDir: "infra",
+            workspaceImage: "pulumi/pulumi:3.259.0-nonroot",
+          },
+        }),
+        "production",
+      ).gitops!,
+      { stack: "production", environment: "production" },
+    ).stack;
     return [wi, refs];
   };
 
@@ -260,7 +381,12 @@ describe("GitOps mode (rollout:gitops)", function () {
     it("the schema check catches a misspelt or mistyped field", function () {
       const schema = stackSchema();
       const [stack] = allOptions();
-      const broken = { ...(stack.spec as object), resyncFrequency: 300, refresh: "yes", envRefs: { A: { secret: { name: "s", key: "k" } } } };
+      const broken = {
+        ...(stack.spec as object),
+        resyncFrequency: 300,
+        refresh: "yes",
+        envRefs: { A: { secret: { name: "s", key: "k" } } },
+      };
       assert.deepEqual(schemaProblems(broken, schema, "spec").sort(), [
         "spec.envRefs.A.type: required",
         'spec.refresh: expected boolean, got "yes"',
@@ -279,7 +405,9 @@ describe("GitOps mode (rollout:gitops)", function () {
         ? `no kubeconfig at ${KUBECONFIG} (the control plane is not up; this suite never starts it)`
         : kubectl(["get", "--raw", "/readyz"]).status !== 0
           ? `the control plane at ${KUBECONFIG} does not answer /readyz`
-          : !fs.existsSync(STACK_CRD) ? `no Operator CRDs at ${CRDS}` : undefined;
+          : !fs.existsSync(STACK_CRD)
+            ? `no Operator CRDs at ${CRDS}`
+            : undefined;
       if (why) {
         console.log(`      (skipped: ${why})`);
         this.skip();
@@ -290,7 +418,14 @@ describe("GitOps mode (rollout:gitops)", function () {
         assert.equal(res.status, 0, res.stderr);
       }
       // A just-created CRD has no conditions yet (kubectl wait errors on that): poll instead.
-      const established = () => kubectl(["get", "crd", "stacks.pulumi.com", "-o", "jsonpath={.status.conditions[?(@.type==\"Established\")].status}"]).stdout.trim() === "True";
+      const established = () =>
+        kubectl([
+          "get",
+          "crd",
+          "stacks.pulumi.com",
+          "-o",
+          'jsonpath={.status.conditions[?(@.type=="Established")].status}',
+        ]).stdout.trim() === "True";
       const deadline = Date.now() + 60_000;
       while (!established()) {
         assert.ok(Date.now() < deadline, "crd/stacks.pulumi.com not Established within 60 s");
@@ -305,12 +440,25 @@ describe("GitOps mode (rollout:gitops)", function () {
     });
 
     const objectsIn = (over: Record<string, unknown>): Manifest[] => {
-      const config = parseStackConfig(production({ "rollout:gitops": { ...gitops, namespace: DRY_RUN_NS, ...over } }), "production").gitops!;
+      const config = parseStackConfig(
+        production({ "rollout:gitops": { ...gitops, namespace: DRY_RUN_NS, ...over } }),
+        "production",
+      ).gitops!;
       const o = gitopsObjects(config, { stack: "production", environment: "production" });
       return [o.serviceAccount, o.authDelegator, o.stack];
     };
 
-    for (const [what, over] of [["Workload Identity", {}], ["Secret references", { credentials: { secretEnv: { GOOGLE_CREDENTIALS: { name: "state-creds", key: "json" } } }, gitAuth: { name: "git", key: "token" }, workspaceImage: "pulumi/pulumi:3.259.0-nonroot" }]] as const) {
+    for (const [what, over] of [
+      ["Workload Identity", {}],
+      [
+        "Secret references",
+        {
+          credentials: { secretEnv: { GOOGLE_CREDENTIALS: { name: "state-creds", key: "json" } } },
+          gitAuth: { name: "git", key: "token" },
+          workspaceImage: "pulumi/pulumi:3.259.0-nonroot",
+        },
+      ],
+    ] as const) {
       it(`the API server accepts the objects (${what}) as written`, function () {
         const objects = objectsIn(over);
         const res = kubectl(["apply", "--dry-run=server", "-o", "json", "-f", "-"], objects.map((o) => stringify(o)).join("---\n"));

@@ -14,7 +14,8 @@ const route = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
 const gateType = "pulumi-nodejs:dynamic/rollout-gate:Resource";
 
 async function validateAll(r: { resources: { type: string; props: Record<string, unknown> }[] }): Promise<void> {
-  for (const x of r.resources.filter((x) => x.type.startsWith("kubernetes:") && typeof x.props.kind === "string")) await validateObject(x.props);
+  for (const x of r.resources.filter((x) => x.type.startsWith("kubernetes:") && typeof x.props.kind === "string"))
+    await validateObject(x.props);
 }
 
 function configError(app: Record<string, unknown>): string[] {
@@ -31,7 +32,12 @@ function plan(app: Record<string, unknown>, env: "local" | "production" = "local
 }
 
 describe("strategy: blue/green", () => {
-  const bg = (over: Record<string, unknown> = {}) => ({ type: "blueGreen", live: "blue", slots: { blue: { image: v1 }, green: {} }, ...over });
+  const bg = (over: Record<string, unknown> = {}) => ({
+    type: "blueGreen",
+    live: "blue",
+    slots: { blue: { image: v1 }, green: {} },
+    ...over,
+  });
 
   it("deploys the new version to the idle slot and keeps live traffic on the old one", async () => {
     const r = await runApps([{ name: "demo", replicas: 4, strategy: bg() }]);
@@ -61,7 +67,10 @@ describe("strategy: blue/green", () => {
     assert.equal(one(promoted, T.deployment, "demo-blue").props.spec.replicas, 4, "kept for instant rollback");
     const rolledBack = await runApps([{ name: "demo", replicas: 4, strategy: bg({ live: "blue" }) }]);
     assert.equal(one(rolledBack, T.service, "demo").props.spec.selector["rollout.dev/slot"], "blue");
-    assert.deepEqual(one(rolledBack, T.deployment, "demo-green").props.spec.template.spec.containers[0].image, one(promoted, T.deployment, "demo-green").props.spec.template.spec.containers[0].image);
+    assert.deepEqual(
+      one(rolledBack, T.deployment, "demo-green").props.spec.template.spec.containers[0].image,
+      one(promoted, T.deployment, "demo-green").props.spec.template.spec.containers[0].image,
+    );
   });
 
   it("scales an old idle slot down only after the switch", async () => {
@@ -72,7 +81,13 @@ describe("strategy: blue/green", () => {
   });
 
   it("puts a gate between the candidate and the switch", async () => {
-    const r = await runApps([{ name: "demo", replicas: 4, strategy: bg({ live: undefined, autoPromote: true, gates: { smoke: { path: "/", expectBody: "OK" } } }) }]);
+    const r = await runApps([
+      {
+        name: "demo",
+        replicas: 4,
+        strategy: bg({ live: undefined, autoPromote: true, gates: { smoke: { path: "/", expectBody: "OK" } } }),
+      },
+    ]);
     const gate = ofType(r, gateType);
     assert.equal(gate.length, 1);
     assert.equal(gate[0].props.service, "demo-preview");
@@ -91,21 +106,38 @@ describe("strategy: blue/green", () => {
   });
 
   it("rejects impossible blue/green configs", () => {
-    assert.ok(configError({ strategy: bg({ slots: { blue: {}, green: {} } }) }).some((p) => p.startsWith("rollout:apps[0].strategy.slots: expected at most one slot without an image")));
-    assert.ok(configError({ strategy: bg({ live: undefined }) }).some((p) => p.startsWith("rollout:apps[0].strategy.live: expected 'blue' or 'green'")));
-    assert.ok(configError({ strategy: bg({ autoPromote: true }) }).some((p) => p.startsWith("rollout:apps[0].strategy.live: expected no live slot with autoPromote")));
+    assert.ok(
+      configError({ strategy: bg({ slots: { blue: {}, green: {} } }) }).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.slots: expected at most one slot without an image"),
+      ),
+    );
+    assert.ok(
+      configError({ strategy: bg({ live: undefined }) }).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.live: expected 'blue' or 'green'"),
+      ),
+    );
+    assert.ok(
+      configError({ strategy: bg({ autoPromote: true }) }).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.live: expected no live slot with autoPromote"),
+      ),
+    );
   });
 });
 
 describe("strategy: canary", () => {
   it("by replicas: one Service over both tracks, pod counts in proportion, stable shrinks after the canary is up", async () => {
-    const r = await runApps([{ name: "demo", replicas: 10, strategy: { type: "canary", stable: { image: v1 }, weight: 20, steps: [10, 20, 50] } }]);
+    const r = await runApps([
+      { name: "demo", replicas: 10, strategy: { type: "canary", stable: { image: v1 }, weight: 20, steps: [10, 20, 50] } },
+    ]);
     await validateAll(r);
     assert.equal(one(r, T.deployment, "demo").props.spec.replicas, 8);
     const canary = one(r, T.deployment, "demo-canary");
     assert.equal(canary.props.spec.replicas, 2);
     assert.equal(canary.props.metadata.annotations["rollout.dev/role"], "canary");
-    assert.deepEqual(one(r, T.service, "demo").props.spec.selector, { "app.kubernetes.io/name": "demo", "app.kubernetes.io/instance": "local-demo" });
+    assert.deepEqual(one(r, T.service, "demo").props.spec.selector, {
+      "app.kubernetes.io/name": "demo",
+      "app.kubernetes.io/instance": "local-demo",
+    });
     assert.ok(one(r, T.deployment, "demo").dependsOn.includes("demo-canary-deployment"));
     assert.equal(ofType(r, route).length, 0);
     const p = plan({ replicas: 10, strategy: { type: "canary", stable: { image: v1 }, weight: 20, steps: [10, 20, 50] } });
@@ -114,22 +146,51 @@ describe("strategy: canary", () => {
   });
 
   it("by gateway: an HTTPRoute with exact weights, applied after the canary is available", async () => {
-    const r = await runApps([{ name: "demo", replicas: 4, strategy: { type: "canary", traffic: "gateway", gateway, stable: { image: v1 }, weight: 5, gates: { smoke: { path: "/healthz" } } } }]);
+    const r = await runApps([
+      {
+        name: "demo",
+        replicas: 4,
+        strategy: { type: "canary", traffic: "gateway", gateway, stable: { image: v1 }, weight: 5, gates: { smoke: { path: "/healthz" } } },
+      },
+    ]);
     await validateAll(r);
     const hr = one(r, route);
-    assert.deepEqual(hr.props.spec.parentRefs, [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "gateways" }]);
-    assert.deepEqual(hr.props.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]), [["demo", 95], ["demo-canary", 5]]);
-    assert.ok(hr.dependsOn.includes("demo-canary-deployment") && hr.dependsOn.includes("demo-canary-gate"), `route depends on ${hr.dependsOn}`);
+    assert.deepEqual(hr.props.spec.parentRefs, [
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "gateways" },
+    ]);
+    assert.deepEqual(
+      hr.props.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]),
+      [
+        ["demo", 95],
+        ["demo-canary", 5],
+      ],
+    );
+    assert.ok(
+      hr.dependsOn.includes("demo-canary-deployment") && hr.dependsOn.includes("demo-canary-gate"),
+      `route depends on ${hr.dependsOn}`,
+    );
     assert.equal(one(r, T.deployment, "demo").props.spec.replicas, 4, "stable keeps full size: the route carries the split");
     assert.equal(one(r, T.deployment, "demo-canary").props.spec.replicas, 1);
     assert.equal(one(r, T.service, "demo").props.spec.selector["rollout.dev/track"], "stable");
   });
 
   it("promotion: stable runs the candidate, the canary is gone", async () => {
-    const r = await runApps([{ name: "demo", replicas: 4, strategy: { type: "canary", traffic: "gateway", gateway, stable: { image: v1 }, weight: 100, promote: true } }]);
+    const r = await runApps([
+      {
+        name: "demo",
+        replicas: 4,
+        strategy: { type: "canary", traffic: "gateway", gateway, stable: { image: v1 }, weight: 100, promote: true },
+      },
+    ]);
     assert.equal(ofType(r, T.deployment).length, 1);
-    assert.equal(one(r, T.deployment, "demo").props.spec.template.spec.containers[0].image, "registry.example/team/okeydokey@sha256:" + "a".repeat(64));
-    assert.deepEqual(one(r, route).props.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]), [["demo", 100]]);
+    assert.equal(
+      one(r, T.deployment, "demo").props.spec.template.spec.containers[0].image,
+      "registry.example/team/okeydokey@sha256:" + "a".repeat(64),
+    );
+    assert.deepEqual(
+      one(r, route).props.spec.rules[0].backendRefs.map((b: { name: string; weight: number }) => [b.name, b.weight]),
+      [["demo", 100]],
+    );
   });
 
   it("rollback: weight 0 removes the canary and leaves stable whole", async () => {
@@ -140,32 +201,70 @@ describe("strategy: canary", () => {
 
   it("rejects impossible canary plans", () => {
     const c = (over: Record<string, unknown>) => ({ strategy: { type: "canary", stable: { image: v1 }, weight: 10, ...over } });
-    assert.ok(configError(c({ weight: 101 })).some((p) => p.startsWith("rollout:apps[0].strategy.weight: expected an integer percentage between 0 and 100")));
-    assert.ok(configError(c({ steps: [10, 50, 25], weight: 10 })).some((p) => p.startsWith("rollout:apps[0].strategy.steps[2]: expected weights increasing")));
-    assert.ok(configError(c({ steps: [10, 50], weight: 20 })).some((p) => p.startsWith("rollout:apps[0].strategy.weight: expected one of the planned steps 10, 50")));
+    assert.ok(
+      configError(c({ weight: 101 })).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.weight: expected an integer percentage between 0 and 100"),
+      ),
+    );
+    assert.ok(
+      configError(c({ steps: [10, 50, 25], weight: 10 })).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.steps[2]: expected weights increasing"),
+      ),
+    );
+    assert.ok(
+      configError(c({ steps: [10, 50], weight: 20 })).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.weight: expected one of the planned steps 10, 50"),
+      ),
+    );
     assert.ok(configError(c({ weight: 75 })).some((p) => p.includes("canary replicas may not exceed stable's")));
     assert.ok(configError(c({ traffic: "gateway" })).some((p) => p.startsWith("rollout:apps[0].strategy.gateway: expected a gateway")));
-    assert.ok(configError(c({ promote: true, weight: 30 })).some((p) => p.startsWith("rollout:apps[0].strategy.promote: expected weight 100")));
-    assert.ok(configError({ ...c({}), hpa: { minReplicas: 2, maxReplicas: 5 } }).some((p) => p.startsWith("rollout:apps[0].hpa: expected no hpa with strategy canary")));
+    assert.ok(
+      configError(c({ promote: true, weight: 30 })).some((p) => p.startsWith("rollout:apps[0].strategy.promote: expected weight 100")),
+    );
+    assert.ok(
+      configError({ ...c({}), hpa: { minReplicas: 2, maxReplicas: 5 } }).some((p) =>
+        p.startsWith("rollout:apps[0].hpa: expected no hpa with strategy canary"),
+      ),
+    );
   });
 });
 
 describe("strategy: A/B testing", () => {
   it("routes a header or cookie to B and the rest to A", async () => {
-    const r = await runApps([{ name: "demo", replicas: 4, strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: { cookie: { name: "variant", value: "b" } } } }]);
+    const r = await runApps([
+      {
+        name: "demo",
+        replicas: 4,
+        strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: { cookie: { name: "variant", value: "b" } } },
+      },
+    ]);
     await validateAll(r);
     const rules = one(r, route).props.spec.rules;
-    assert.deepEqual(rules[0].matches, [{ headers: [{ type: "RegularExpression", name: "Cookie", value: "(^|.*;\\s*)variant=b(;.*|$)" }] }]);
-    assert.deepEqual(rules[0].backendRefs.map((b: { name: string }) => b.name), ["demo-b"]);
+    assert.deepEqual(rules[0].matches, [
+      { headers: [{ type: "RegularExpression", name: "Cookie", value: "(^|.*;\\s*)variant=b(;.*|$)" }] },
+    ]);
+    assert.deepEqual(
+      rules[0].backendRefs.map((b: { name: string }) => b.name),
+      ["demo-b"],
+    );
     assert.equal(rules[1].matches, undefined);
-    assert.deepEqual(rules[1].backendRefs.map((b: { name: string }) => b.name), ["demo-a"]);
+    assert.deepEqual(
+      rules[1].backendRefs.map((b: { name: string }) => b.name),
+      ["demo-a"],
+    );
     assert.equal(one(r, T.deployment, "demo-b").props.spec.replicas, 2);
-    const byHeader = plan({ strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: { header: { name: "X-Variant", value: "b" } } } });
+    const byHeader = plan({
+      strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: { header: { name: "X-Variant", value: "b" } } },
+    });
     assert.deepEqual(byHeader.routes[0].rules[0].match, { header: { name: "X-Variant", value: "b", type: "Exact" } });
   });
 
   it("rejects a match with both or neither of header and cookie", () => {
-    assert.ok(configError({ strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: {} } }).some((p) => p.startsWith("rollout:apps[0].strategy.match: expected exactly one of header or cookie")));
+    assert.ok(
+      configError({ strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: {} } }).some((p) =>
+        p.startsWith("rollout:apps[0].strategy.match: expected exactly one of header or cookie"),
+      ),
+    );
   });
 });
 
@@ -177,14 +276,26 @@ describe("gates: decisions", () => {
     assert.match(smokeVerdict(smoke, { status: 200, body: "nope" }).reason, /does not contain 'OK'/);
     assert.match(smokeVerdict(smoke, { error: "connection refused" }).reason, /failed: connection refused/);
     assert.equal(smokeVerdictOfAttempts(smoke, [{ error: "x" }, { status: 200, body: "OK" }]).pass, true);
-    assert.match(smokeVerdictOfAttempts(smoke, [{ error: "x" }, { status: 500 }]).reason, /^2 attempt\(s\) failed; last: GET \/ answered 500/);
+    assert.match(
+      smokeVerdictOfAttempts(smoke, [{ error: "x" }, { status: 500 }]).reason,
+      /^2 attempt\(s\) failed; last: GET \/ answered 500/,
+    );
     assert.equal(serviceProxyPath("ns", "svc", "/ready"), "/api/v1/namespaces/ns/services/svc:http/proxy/ready");
   });
 
   it("prometheus: every sample must be within the threshold; no samples is not a pass", () => {
     const g = { url: "http://prom:9090", query: "error_ratio", max: 0.01 };
-    assert.equal(prometheusVerdict(g, { status: "success", data: { resultType: "vector", result: [{ value: [1, "0.001"] }, { value: [1, "0.009"] }] } }).pass, true);
-    assert.deepEqual(prometheusVerdict(g, { status: "success", data: { resultType: "vector", result: [{ value: [1, "0.05"] }] } }), { pass: false, reason: "'error_ratio' = 0.05 > 0.01" });
+    assert.equal(
+      prometheusVerdict(g, {
+        status: "success",
+        data: { resultType: "vector", result: [{ value: [1, "0.001"] }, { value: [1, "0.009"] }] },
+      }).pass,
+      true,
+    );
+    assert.deepEqual(prometheusVerdict(g, { status: "success", data: { resultType: "vector", result: [{ value: [1, "0.05"] }] } }), {
+      pass: false,
+      reason: "'error_ratio' = 0.05 > 0.01",
+    });
     assert.equal(prometheusVerdict(g, { status: "success", data: { resultType: "vector", result: [] } }).pass, false);
     assert.equal(prometheusVerdict(g, { status: "success", data: { resultType: "scalar", result: [1, "0"] } }).pass, true);
     assert.equal(prometheusVerdict(g, { status: "error", error: "bad query" }).reason, "Prometheus query failed: bad query");

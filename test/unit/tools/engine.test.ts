@@ -29,9 +29,13 @@ describe("tools/engine", () => {
 
 describe("tools/engine: resourcesSummary", () => {
   it("reads the engine's Resources block of a preview and of an update", () => {
-    const preview = "Previewing update (x):\n ~ a update\n\nResources:\n    ~ 1 to update\n    + 2 to create\n    +-1 to replace\n    - 3 to delete\n    14 unchanged\n\nDuration: 1s\n";
+    const preview =
+      "Previewing update (x):\n ~ a update\n\nResources:\n    ~ 1 to update\n    + 2 to create\n    +-1 to replace\n    - 3 to delete\n    14 unchanged\n\nDuration: 1s\n";
     assert.deepEqual(resourcesSummary(preview), { update: 1, create: 2, replace: 1, delete: 3, same: 14 });
-    assert.deepEqual(resourcesSummary("Resources:\n    + 13 created\n    1 errored\n    1 unchanged\n\nDuration: 17s\n"), { create: 13, same: 1 });
+    assert.deepEqual(resourcesSummary("Resources:\n    + 13 created\n    1 errored\n    1 unchanged\n\nDuration: 17s\n"), {
+      create: 13,
+      same: 1,
+    });
     assert.deepEqual(resourcesSummary("no summary here"), {});
   });
 });

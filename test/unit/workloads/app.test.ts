@@ -6,24 +6,40 @@ import { localBase } from "../../support/stacks";
 import { awaitTimeoutSeconds, estimatedRolloutSeconds, rolloutWaves, slackSeconds } from "../../../workloads/timeouts";
 
 async function validateAll(r: { resources: { type: string; props: Record<string, unknown> }[] }): Promise<void> {
-  for (const x of r.resources.filter((x) => x.type.startsWith("kubernetes:") && typeof x.props.kind === "string")) await validateObject(x.props);
+  for (const x of r.resources.filter((x) => x.type.startsWith("kubernetes:") && typeof x.props.kind === "string"))
+    await validateObject(x.props);
 }
 
 function appConfig(app: Record<string, unknown>, env: "local" | "staging" | "production" = "local") {
-  return parseStackConfig({ ...localBase, "rollout:environment": env, "rollout:apps": [{ name: "demo", ...app }] }, env === "local" ? "local" : `x-${env}`).apps[0];
+  return parseStackConfig(
+    { ...localBase, "rollout:environment": env, "rollout:apps": [{ name: "demo", ...app }] },
+    env === "local" ? "local" : `x-${env}`,
+  ).apps[0];
 }
 
 describe("workloads: Deployment pod lifecycle", () => {
   const full = {
     replicas: 3,
     probes: {
-      readiness: { httpGet: { path: "/ready" }, initialDelaySeconds: 2, periodSeconds: 3, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 4 },
+      readiness: {
+        httpGet: { path: "/ready" },
+        initialDelaySeconds: 2,
+        periodSeconds: 3,
+        timeoutSeconds: 2,
+        successThreshold: 2,
+        failureThreshold: 4,
+      },
       liveness: { tcpSocket: {}, periodSeconds: 15, failureThreshold: 5 },
       startup: { exec: { command: ["/app", "--check"] }, periodSeconds: 2, failureThreshold: 30 },
     },
     initContainers: [{ name: "migrate", command: ["/app", "migrate"] }],
     readinessGates: ["example.com/feature-1"],
-    lifecycle: { drainSeconds: 8, terminationGracePeriodSeconds: 45, postStart: { command: ["/app", "warm"] }, shareProcessNamespace: true },
+    lifecycle: {
+      drainSeconds: 8,
+      terminationGracePeriodSeconds: 45,
+      postStart: { command: ["/app", "warm"] },
+      shareProcessNamespace: true,
+    },
     resources: { requests: { cpu: "250m", memory: "256Mi" }, limits: { cpu: "1", memory: "512Mi" } },
     podAnnotations: { "rollout.dev/ready-delay": "2s" },
     config: { GREETING: "OK", MODE: "fast" },
@@ -34,7 +50,14 @@ describe("workloads: Deployment pod lifecycle", () => {
     await validateAll(r);
     const pod = one(r, T.deployment).props.spec.template.spec;
     const c = pod.containers[0];
-    assert.deepEqual(c.readinessProbe, { httpGet: { path: "/ready", port: "http" }, initialDelaySeconds: 2, periodSeconds: 3, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 4 });
+    assert.deepEqual(c.readinessProbe, {
+      httpGet: { path: "/ready", port: "http" },
+      initialDelaySeconds: 2,
+      periodSeconds: 3,
+      timeoutSeconds: 2,
+      successThreshold: 2,
+      failureThreshold: 4,
+    });
     assert.deepEqual(c.livenessProbe.tcpSocket, { port: "http" });
     assert.equal(c.livenessProbe.failureThreshold, 5);
     assert.deepEqual(c.startupProbe.exec, { command: ["/app", "--check"] });
@@ -46,7 +69,10 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.equal(pod.terminationGracePeriodSeconds, 45);
     assert.equal(pod.shareProcessNamespace, true);
     // Ephemeral storage was not given: the defaults apply (the kubelet evicts a pod above its limit).
-    assert.deepEqual(c.resources, { requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "128Mi" }, limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "512Mi" } });
+    assert.deepEqual(c.resources, {
+      requests: { cpu: "250m", memory: "256Mi", "ephemeral-storage": "128Mi" },
+      limits: { cpu: "1", memory: "512Mi", "ephemeral-storage": "512Mi" },
+    });
     assert.deepEqual(one(r, T.deployment).props.spec.template.metadata.annotations, { "rollout.dev/ready-delay": "2s" });
   });
 
@@ -57,9 +83,24 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.deepEqual(c.lifecycle.preStop, { sleep: { seconds: 5 } });
     assert.equal(pod.terminationGracePeriodSeconds, 30);
     assert.equal(pod.automountServiceAccountToken, false);
-    assert.deepEqual(pod.securityContext, { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: "RuntimeDefault" } });
-    assert.deepEqual(c.securityContext, { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ["ALL"] } });
-    assert.deepEqual(c.resources, { requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "128Mi" }, limits: { memory: "256Mi", "ephemeral-storage": "512Mi" } });
+    assert.deepEqual(pod.securityContext, {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.deepEqual(c.securityContext, {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+    });
+    assert.deepEqual(c.resources, {
+      requests: { cpu: "100m", memory: "128Mi", "ephemeral-storage": "128Mi" },
+      limits: { memory: "256Mi", "ephemeral-storage": "512Mi" },
+    });
     assert.deepEqual(c.readinessProbe.httpGet, { path: "/ready", port: "http" });
     assert.deepEqual(c.livenessProbe.httpGet, { path: "/healthz", port: "http" });
     assert.equal(ofType(r, T.namespace)[0].props.metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
@@ -68,7 +109,10 @@ describe("workloads: Deployment pod lifecycle", () => {
   it("records the change cause and derives the await timeout from the strategy", async () => {
     const r = await runApps([{ name: "demo", replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } }]);
     const d = one(r, T.deployment).props;
-    assert.match(d.metadata.annotations["kubernetes.io/change-cause"], /^pulumi up --stack local: 0123456789ab \(registry\.example\/team\/okeydokey@sha256:a{64}\)$/);
+    assert.match(
+      d.metadata.annotations["kubernetes.io/change-cause"],
+      /^pulumi up --stack local: 0123456789ab \(registry\.example\/team\/okeydokey@sha256:a{64}\)$/,
+    );
     const app = appConfig({ replicas: 10, strategy: { type: "rolling", maxSurge: 2, maxUnavailable: 0 } });
     assert.equal(rolloutWaves(app), 5);
     assert.equal(d.metadata.annotations["pulumi.com/timeoutSeconds"], String(awaitTimeoutSeconds(app)));
@@ -79,7 +123,11 @@ describe("workloads: Deployment pod lifecycle", () => {
   });
 
   it("sizes the timeout above the slowest healthy rollout and above the progress deadline", () => {
-    const slow = appConfig({ replicas: 6, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0 }, probes: { startup: { httpGet: { path: "/healthz" }, periodSeconds: 10, failureThreshold: 30 } } });
+    const slow = appConfig({
+      replicas: 6,
+      strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0 },
+      probes: { startup: { httpGet: { path: "/healthz" }, periodSeconds: 10, failureThreshold: 30 } },
+    });
     assert.ok(awaitTimeoutSeconds(slow) >= Math.ceil(1.5 * estimatedRolloutSeconds(slow)) + slackSeconds);
     assert.ok(estimatedRolloutSeconds(slow) >= 6 * 300, "six waves, each allowing a 300 s startup probe");
     const fast = appConfig({ replicas: 2, progressDeadlineSeconds: 120 });
@@ -99,14 +147,19 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.match(cmA.props.metadata.name, /^demo-config-[0-9a-f]{10}$/);
     assert.notEqual(cmA.props.metadata.name, cmB.props.metadata.name);
     assert.notEqual(cmA.name, cmB.name, "a new Pulumi resource per content, so the old one is never replaced in place");
-    assert.deepEqual(one(a, T.deployment).props.spec.template.spec.containers[0].envFrom, [{ configMapRef: { name: cmA.props.metadata.name } }]);
+    assert.deepEqual(one(a, T.deployment).props.spec.template.spec.containers[0].envFrom, [
+      { configMapRef: { name: cmA.props.metadata.name } },
+    ]);
     assert.ok(one(a, T.deployment).dependsOn.includes(cmA.name), "the Deployment waits for its ConfigMap");
   });
 
   it("spreads replicas over zones in production and over nodes elsewhere, per revision", async () => {
     const prod = await runApps([{ name: "demo", replicas: 3 }], "production");
     const spread = one(prod, T.deployment).props.spec.template.spec.topologySpreadConstraints;
-    assert.deepEqual(spread.map((s: { topologyKey: string }) => s.topologyKey), ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
+    assert.deepEqual(
+      spread.map((s: { topologyKey: string }) => s.topologyKey),
+      ["topology.kubernetes.io/zone", "kubernetes.io/hostname"],
+    );
     assert.equal(spread[0].whenUnsatisfiable, "DoNotSchedule");
     assert.deepEqual(spread[0].matchLabelKeys, ["pod-template-hash"]);
     const single = await runApps([{ name: "demo", replicas: 1 }]);
@@ -141,7 +194,10 @@ describe("workloads: Deployment pod lifecycle", () => {
     const a = await runApps([{ name: "demo" }]);
     const b = await runApps([{ name: "demo", image: `registry.example/team/okeydokey@sha256:${"c".repeat(64)}` }]);
     assert.deepEqual(one(a, T.deployment).props.spec.selector, one(b, T.deployment).props.spec.selector);
-    assert.notEqual(one(a, T.deployment).props.spec.template.metadata.labels["app.kubernetes.io/version"], one(b, T.deployment).props.spec.template.metadata.labels["app.kubernetes.io/version"]);
+    assert.notEqual(
+      one(a, T.deployment).props.spec.template.metadata.labels["app.kubernetes.io/version"],
+      one(b, T.deployment).props.spec.template.metadata.labels["app.kubernetes.io/version"],
+    );
     const svc = one(a, T.service).props;
     for (const [k, v] of Object.entries(svc.spec.selector)) assert.equal(one(a, T.deployment).props.spec.template.metadata.labels[k], v);
   });
@@ -149,15 +205,35 @@ describe("workloads: Deployment pod lifecycle", () => {
 
 describe("workloads: StatefulSet", () => {
   it("rolls ordinals >= partition and waits for exactly those instead of hanging on the built-in await", async () => {
-    const r = await runApps([{ name: "db", kind: "StatefulSet", replicas: 5, statefulSet: { partition: 3, podManagementPolicy: "Parallel", volumeClaimTemplates: [{ name: "data", mountPath: "/data", storage: "1Gi" }] } }], "staging");
+    const r = await runApps(
+      [
+        {
+          name: "db",
+          kind: "StatefulSet",
+          replicas: 5,
+          statefulSet: {
+            partition: 3,
+            podManagementPolicy: "Parallel",
+            volumeClaimTemplates: [{ name: "data", mountPath: "/data", storage: "1Gi" }],
+          },
+        },
+      ],
+      "staging",
+    );
     await validateAll(r);
     const s = one(r, T.statefulSet).props;
     assert.deepEqual(s.spec.updateStrategy, { type: "RollingUpdate", rollingUpdate: { partition: 3 } });
     assert.equal(s.spec.podManagementPolicy, "Parallel");
     assert.equal(s.spec.serviceName, "db-headless");
-    assert.deepEqual(JSON.parse(s.metadata.annotations["pulumi.com/waitFor"]), ["jsonpath={.status.updatedReplicas}=2", "jsonpath={.status.readyReplicas}=5"]);
+    assert.deepEqual(JSON.parse(s.metadata.annotations["pulumi.com/waitFor"]), [
+      "jsonpath={.status.updatedReplicas}=2",
+      "jsonpath={.status.readyReplicas}=5",
+    ]);
     assert.equal(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
-    assert.deepEqual(s.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === "data"), { name: "data", mountPath: "/data" });
+    assert.deepEqual(
+      s.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === "data"),
+      { name: "data", mountPath: "/data" },
+    );
     const headless = one(r, T.service, "db-headless").props;
     assert.equal(headless.spec.clusterIP, "None");
   });
