@@ -44,6 +44,8 @@ const common = {
   lifecycle: { drainSeconds: 1 },
   progressDeadlineSeconds: 120,
 };
+// progressDeadlineSeconds is a Deployment field: the config rejects it on a StatefulSet.
+const { progressDeadlineSeconds: _deploymentOnly, ...stsCommon } = common;
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /** The first moment the workload's generation moves past `from` (the engine's first write to it). */
@@ -207,7 +209,7 @@ const cases: Case[] = [
   // Parallel pod management, RollingUpdate: one ordinal at a time -> N waves.
   {
     strategy: "statefulset-rolling",
-    apps: () => [{ name: "bsts", ...common, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }],
+    apps: () => [{ name: "bsts", ...stsCommon, kind: "StatefulSet", statefulSet: { podManagementPolicy: "Parallel" } }],
     workload: { kind: "statefulset", name: "bsts" },
     service: "bsts",
     limitSeconds: N * delay,

@@ -127,18 +127,23 @@ export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.
     s.updateStrategy === "OnDelete"
       ? // Pods change only when someone deletes them: there is nothing for `pulumi up` to wait for.
         { [skipAwaitAnnotation]: "true" }
-      : s.partition > 0
-        ? // The built-in await wants every replica updated, which a partition forbids; wait for the
-          // ordinals >= partition instead.
+      : app.hpa && s.partition === 0
+        ? // The HPA owns the replica count, so no count can be written here.
+          { [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas)) }
+        : // The built-in await wants every replica updated, which a partition forbids, and was measured
+          // returning mid-rollout without one (10 replicas, one ordinal at a time: `pulumi up` back
+          // after 4.5 s of a 20 s rollout). Counts only the new revision satisfies replace it: the
+          // ordinals >= partition updated, every replica ready and available.
           {
-            // waitFor replaces the built-in await (provider >= 4.18.4); all conditions must hold.
+            // waitFor replaces the built-in await (provider >= 4.18.4); all conditions must hold, and
+            // only once status.observedGeneration caught up.
             [waitForAnnotation]: JSON.stringify([
               `jsonpath={.status.updatedReplicas}=${expectedUpdated}`,
               `jsonpath={.status.readyReplicas}=${args.replicas}`,
+              `jsonpath={.status.availableReplicas}=${args.replicas}`,
             ]),
             [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas)),
-          }
-        : { [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas)) };
+          };
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",

@@ -97,6 +97,12 @@ describe("e2e workloads (real pulumi up)", () => {
       "db-1": version(1),
       "db-2": version(2),
     });
+    // Partition 0: `pulumi up` returns only when every ordinal runs the new version and is ready.
+    await step(s, db(0), image(3));
+    const st = getJsonSync(kc, ["statefulset/db", "-n", "local-db"]).status;
+    assert.equal(st.updatedReplicas, 3, JSON.stringify(st));
+    assert.equal(st.readyReplicas, 3, JSON.stringify(st));
+    assert.deepEqual(podsByVersion(kc, "local-db", "db"), { [version(3)]: 3 });
   });
 
   it("OnDelete StatefulSets and DaemonSets do not make `pulumi up` wait, and their pods change only when deleted", async () => {

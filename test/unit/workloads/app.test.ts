@@ -228,6 +228,7 @@ describe("workloads: StatefulSet", () => {
     assert.deepEqual(JSON.parse(s.metadata.annotations["pulumi.com/waitFor"]), [
       "jsonpath={.status.updatedReplicas}=2",
       "jsonpath={.status.readyReplicas}=5",
+      "jsonpath={.status.availableReplicas}=5",
     ]);
     assert.equal(s.spec.volumeClaimTemplates[0].spec.resources.requests.storage, "1Gi");
     assert.deepEqual(
@@ -236,6 +237,15 @@ describe("workloads: StatefulSet", () => {
     );
     const headless = one(r, T.service, "db-headless").props;
     assert.equal(headless.spec.clusterIP, "None");
+  });
+
+  it("awaits a RollingUpdate without a partition by counts too: all 3 updated, ready and available", async () => {
+    const r = await runApps([{ name: "db", kind: "StatefulSet", replicas: 3 }], "staging");
+    assert.deepEqual(JSON.parse(one(r, T.statefulSet).props.metadata.annotations["pulumi.com/waitFor"]), [
+      "jsonpath={.status.updatedReplicas}=3",
+      "jsonpath={.status.readyReplicas}=3",
+      "jsonpath={.status.availableReplicas}=3",
+    ]);
   });
 
   it("does not make pulumi up wait for OnDelete", async () => {
@@ -256,6 +266,15 @@ describe("workloads: DaemonSet", () => {
     assert.ok(Number(d.metadata.annotations["pulumi.com/timeoutSeconds"]) > 0);
     assert.equal(ofType(r, T.pdb).length, 0);
     assert.equal(d.spec.template.spec.topologySpreadConstraints, undefined);
+  });
+
+  it("awaits a RollingUpdate without a partition by counts too: all 3 updated, ready and available", async () => {
+    const r = await runApps([{ name: "db", kind: "StatefulSet", replicas: 3 }], "staging");
+    assert.deepEqual(JSON.parse(one(r, T.statefulSet).props.metadata.annotations["pulumi.com/waitFor"]), [
+      "jsonpath={.status.updatedReplicas}=3",
+      "jsonpath={.status.readyReplicas}=3",
+      "jsonpath={.status.availableReplicas}=3",
+    ]);
   });
 
   it("does not make pulumi up wait for OnDelete", async () => {
