@@ -76,7 +76,7 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: meta(args, {
-      ...recreateAwait(args, strategy),
+      ...deploymentAwait(args),
       [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)),
     }),
     spec: {
@@ -95,15 +95,18 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
 }
 
 /**
- * A Recreate rollout first scales the old ReplicaSet to 0, and the provider's built-in Deployment
- * await can take that moment for completion (measured: success at 0.5 s with 0 of 3 new pods
- * ready). waitFor replaces it with counts that only the new revision can satisfy: every pod
- * updated, available, and no other pod left. The provider checks these only once
- * status.observedGeneration has caught up with the update. With an HPA the count is not known
- * here, so the built-in await stays.
+ * The provider's built-in Deployment await reads the Progressing condition and the new
+ * ReplicaSet, and can take a stale state for completion: a Recreate update was measured returning
+ * at 0.5 s with 0 of 3 new pods ready (the old ReplicaSet scaled to 0), and a blue/green release
+ * once returned before its 10 green pods could have been ready. Every `dependsOn` on a Deployment
+ * (a traffic switch, a gate, a stable shrink) relies on its await, so waitFor replaces it with
+ * counts only the new revision satisfies: every pod updated, available, and no other pod left. The
+ * provider checks them only once status.observedGeneration caught up with the update. With an HPA
+ * the count is not known here, and with 0 replicas there is nothing to count (a scaled-down idle
+ * slot): the built-in await stays there.
  */
-function recreateAwait(args: WorkloadArgs, strategy: DeploymentUpdate): Labels {
-  if (strategy.type !== "recreate" || args.app.hpa) return {};
+function deploymentAwait(args: WorkloadArgs): Labels {
+  if (args.app.hpa || args.replicas === 0) return {};
   const n = args.replicas;
   return {
     [waitForAnnotation]: JSON.stringify([

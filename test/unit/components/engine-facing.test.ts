@@ -38,11 +38,29 @@ describe("Deployment awaits", () => {
     assert.ok(Number(d.metadata.annotations["pulumi.com/timeoutSeconds"]) > 0, "waitFor is still bounded by the derived timeout");
   });
 
-  it("recreate with one replica counts one; rolling keeps the built-in await; recreate with an HPA keeps the built-in await", async () => {
+  it("recreate with one replica counts one; rolling and every blue/green slot are counted too; an idle slot scaled to 0 and an HPA keep the built-in await", async () => {
     const single = one(await runApps([{ name: "demo", replicas: 1, strategy: { type: "recreate" } }], "staging"), T.deployment).props;
     assert.equal(JSON.parse(single.metadata.annotations["pulumi.com/waitFor"])[0], "jsonpath={.status.updatedReplicas}=1");
     const rolling = one(await runApps([{ name: "demo", replicas: 3, strategy: { type: "rolling" } }], "staging"), T.deployment).props;
-    assert.equal(rolling.metadata.annotations["pulumi.com/waitFor"], undefined);
+    assert.deepEqual(JSON.parse(rolling.metadata.annotations["pulumi.com/waitFor"]), [
+      "jsonpath={.status.updatedReplicas}=3",
+      "jsonpath={.status.availableReplicas}=3",
+      "jsonpath={.status.replicas}=3",
+    ]);
+    const pinned = `registry.example/team/okeydokey@sha256:${"c".repeat(64)}`;
+    const bg = await runApps([
+      {
+        name: "bg",
+        replicas: 4,
+        strategy: { type: "blueGreen", live: "green", idle: "scaleDown", slots: { blue: { image: pinned }, green: {} } },
+      },
+    ]);
+    const waits = Object.fromEntries(
+      ofType(bg, T.deployment).map((d) => [d.props.metadata.name, d.props.metadata.annotations["pulumi.com/waitFor"]]),
+    );
+    assert.deepEqual(Object.keys(waits).sort(), ["bg-blue", "bg-green"]);
+    assert.equal(JSON.parse(waits["bg-green"])[0], "jsonpath={.status.updatedReplicas}=4");
+    assert.equal(waits["bg-blue"], undefined, "the idle slot scaled to 0 has no pods to count");
     const hpa = one(
       await runApps([{ name: "demo", replicas: 2, strategy: { type: "recreate" }, hpa: { minReplicas: 2, maxReplicas: 5 } }], "staging"),
       T.deployment,
