@@ -36,6 +36,21 @@ describe("e2e the committed local stack (real pulumi up)", () => {
     assert.equal(d.status.availableReplicas, 3);
     assert.equal(d.spec.template.spec.containers[0].image, committedImage);
     assert.equal((await stack.outputs()).image, committedImage);
+    // The environment's traffic objects, accepted by the API server (no controller programs the local class).
+    const gateway = getJsonSync(kc, ["gateway/gateway", "-n", "gateway"]);
+    assert.deepEqual(
+      gateway.spec.listeners.map((l: { protocol: string; port: number }) => [l.protocol, l.port]),
+      [
+        ["HTTPS", 443],
+        ["HTTP", 80],
+      ],
+    );
+    assert.equal(getJsonSync(kc, ["httproute/demo", "-n", "local-demo"]).spec.parentRefs[0].name, "gateway");
+    // Every app namespace denies ingress by default and admits what the app allows.
+    const policies = (getJsonSync(kc, ["networkpolicies", "-n", "local-demo"]).items as { metadata: { name: string } }[])
+      .map((p) => p.metadata.name)
+      .sort();
+    assert.deepEqual(policies, ["default-deny", "demo"]);
   });
 
   it("a second `pulumi up` with nothing changed touches nothing", async () => {
