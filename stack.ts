@@ -13,8 +13,17 @@ import { defineEnvironmentApps, gatewayAddressOf } from "./components/environmen
 import { GkeCluster } from "./components/gke-cluster";
 import { ImageRegistry } from "./components/image-registry";
 import { kubeconfigProvider } from "./components/kube-provider";
+import {
+  checkReleases,
+  readPromotedImage,
+  readReleaseHistory,
+  releaseKeyOf,
+  ReleaseInputs,
+  trackedApps,
+} from "./components/release-history";
 import { resolveGitSha } from "./lib/image-ref";
 import { AppPlan, shortDigest, withImage } from "./strategies/plan";
+import type { ReleaseHistory } from "./strategies/release";
 
 export interface StackOutputs {
   readonly environment: string;
@@ -30,6 +39,11 @@ export interface StackOutputs {
   /** GKE with rollout:traffic: the Gateway's address, for the host names' DNS records. */
   readonly gatewayAddress?: pulumi.Output<string>;
   readonly rolloutPlan: pulumi.Output<AppPlan[]>;
+  /**
+   * Blue/green apps: what each slot runs and which one serves, once this update's switch is done.
+   * The next update reads it (a stack output is not written when an update fails before it resolves).
+   */
+  readonly releases: pulumi.Output<ReleaseHistory>;
   /** The same plan before the image is known (a preview of a build): the image shows as a placeholder. */
   readonly rolloutPlanDraft: AppPlan[];
 }
@@ -43,6 +57,32 @@ export interface StackContext {
   /** `ROLLOUT_EXPECT_COMMIT`: the commit a promoting stack must deploy. */
   readonly expectCommit?: string;
   readonly gitHead?: () => string | undefined;
+  /** Blue/green apps without pinned slots: their last records and this image's identity (readReleases). */
+  readonly releases?: ReleaseInputs;
+}
+
+/** The commit an image this stack builds is tagged with. */
+export function gitShaOf(config: StackConfig, ctx: StackContext): string | undefined {
+  return config.image.source === "build"
+    ? resolveGitSha({ configured: config.image.gitSha, environment: ctx.envSha, fromGit: ctx.gitHead ?? (() => gitHead(ctx.projectDir)) })
+    : undefined;
+}
+
+/**
+ * Blue/green apps without pinned slots continue from this stack's last release: its record and
+ * this update's image identity, read (two stack reads, nothing created) and checked before the
+ * stack registers anything else. Undefined when no app needs them.
+ */
+export async function readReleases(config: StackConfig, ctx: StackContext): Promise<ReleaseInputs | undefined> {
+  if (trackedApps(config).length === 0) return undefined;
+  const promotedRef =
+    config.image.source === "promote" ? await readPromotedImage(config.image.fromStack, `${config.environment}-release-source`) : undefined;
+  const inputs = {
+    releases: await readReleaseHistory(),
+    releaseKey: releaseKeyOf(config.image, { gitSha: gitShaOf(config, ctx), promotedRef }),
+  };
+  checkReleases(config, inputs);
+  return inputs;
 }
 
 export function gitHead(cwd: string): string | undefined {
@@ -74,10 +114,7 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     provider = kubeconfigProvider(`${env}-k8s`, { context: config.cluster.context, path: config.cluster.path });
   }
 
-  const gitSha =
-    config.image.source === "build"
-      ? resolveGitSha({ configured: config.image.gitSha, environment: ctx.envSha, fromGit: ctx.gitHead ?? (() => gitHead(ctx.projectDir)) })
-      : undefined;
+  const gitSha = gitShaOf(config, ctx);
   const image = new AppImage(`${env}-image`, {
     config: config.image,
     registryUrl: registry?.url,
@@ -93,6 +130,7 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     stack: ctx.stack,
     image: image.ref,
     version,
+    releases: ctx.releases,
     provider,
     kubeAccess: cluster
       ? { kubeconfig: cluster.kubeconfig }
@@ -129,5 +167,8 @@ export function defineStack(config: StackConfig, ctx: StackContext): StackOutput
     gatewayAddress: gatewayAddressOf(environmentApps),
     rolloutPlanDraft: apps.map((a) => withImage(a.plan, stackImage, "(this update's image)", "(this update's image)")),
     rolloutPlan: pulumi.all([image.ref, version]).apply(([ref, v]) => apps.map((a) => withImage(a.plan, stackImage, ref, v))),
+    releases: pulumi
+      .all(apps.flatMap((a, i) => (a.release ? [a.release.apply((r) => [config.apps[i].name, r] as const)] : [])))
+      .apply((entries) => Object.fromEntries(entries)),
   };
 }

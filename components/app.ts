@@ -4,11 +4,13 @@ import type { Environment } from "../config/defaults";
 import { defaultsByEnvironment } from "../config/defaults";
 import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, namespaceOf, roleAnnotation } from "../lib/labels";
-import { planApp } from "../strategies/plan";
+import { planApp, withImage } from "../strategies/plan";
+import type { BlueGreenRecord } from "../strategies/release";
 import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
 import * as objects from "../workloads/objects";
 import { gkeServiceAccountAnnotation } from "./app-identity";
 import { RolloutGate } from "./gate";
+import type { ReleaseInputs } from "./release-history";
 
 /** Placeholder the plan uses for "the stack image"; the component substitutes the real digest. */
 export const stackImage = "<stack image>";
@@ -22,6 +24,8 @@ export interface AppArgs {
   readonly image: pulumi.Input<string>;
   /** Version label of the stack image (short commit). */
   readonly version: pulumi.Input<string>;
+  /** Blue/green without pinned slots: the stack's last records and this image's identity. */
+  readonly releases?: ReleaseInputs;
   readonly provider: k8s.Provider;
   /** How gates reach the API server's service proxy (kubeconfig contents or path, context). */
   readonly kubeAccess?: { readonly kubeconfig?: pulumi.Input<string>; readonly context?: string };
@@ -38,7 +42,7 @@ function orStack(v: string, stackValue: pulumi.Input<string>): pulumi.Input<stri
   return v === stackImage ? stackValue : v;
 }
 
-type Entry = { key: string; after: readonly string[]; create: (deps: pulumi.Resource[]) => pulumi.Resource };
+type Entry = { key: string; after: readonly string[]; create: (deps: pulumi.Resource[]) => pulumi.CustomResource };
 
 /**
  * One application in its own namespace: ServiceAccount, immutable ConfigMap, and the workloads,
@@ -50,13 +54,15 @@ export class App extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly plan: AppPlan;
   readonly serviceName: pulumi.Output<string>;
+  /** Blue/green: the record this update leaves, resolved only once every workload, gate and the switch are done. */
+  readonly release?: pulumi.Output<BlueGreenRecord>;
 
   constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:app:App", name, {}, opts);
     const { config: app, environment } = args;
     const id: AppIdentity = { app: app.name, environment };
     const k8sOpts = { parent: this, provider: args.provider };
-    this.plan = planApp(app, { environment, image: stackImage, version: stackImage });
+    this.plan = planApp(app, { environment, image: stackImage, version: stackImage, ...args.releases });
 
     const ns = new k8s.core.v1.Namespace(
       `${name}-namespace`,
@@ -99,8 +105,6 @@ export class App extends pulumi.ComponentResource {
         retainOnDelete: true,
       });
     const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : []), ...(args.beforePods?.(ns.metadata.name, this) ?? [])];
-    // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record).
-    const changeCause = pulumi.interpolate`pulumi up --stack ${args.stack}: ${args.version} (${args.image})`;
 
     const entries: Entry[] = [
       ...this.plan.workloads.map((w): Entry => ({
@@ -114,7 +118,9 @@ export class App extends pulumi.ComponentResource {
             {
               image: orStack(w.image, args.image),
               version: orStack(w.version, args.version),
-              changeCause,
+              // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record). It
+              // names what this workload runs, so a pinned slot is not touched by a new stack image.
+              changeCause: pulumi.interpolate`pulumi up --stack ${args.stack}: ${orStack(w.version, args.version)} (${orStack(w.image, args.image)})`,
               configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined,
               serviceAccountName: sa.metadata.name,
             },
@@ -151,7 +157,14 @@ export class App extends pulumi.ComponentResource {
         dependsOn: [ns, created.get(`workload:${main.name}`)!],
       });
 
-    this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, plan: this.plan });
+    if (this.plan.release) {
+      // An id resolves once its create or update is done (and never when it failed).
+      const done = [...created.values()].map((r) => r.id);
+      this.release = pulumi
+        .all([args.image, args.version, ...done])
+        .apply(([image, version]) => withImage(this.plan, stackImage, image as string, version as string).release!);
+    }
+    this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, plan: this.plan, release: this.release });
   }
 
   private workload(
@@ -258,8 +271,8 @@ function part<T, K extends keyof T>(o: pulumi.Output<T>, key: K): pulumi.Output<
 }
 
 /** Creates entries once everything they come `after` exists; a cycle in the plan is a bug. */
-function createInOrder(entries: Entry[]): Map<string, pulumi.Resource> {
-  const created = new Map<string, pulumi.Resource>();
+function createInOrder(entries: Entry[]): Map<string, pulumi.CustomResource> {
+  const created = new Map<string, pulumi.CustomResource>();
   const known = new Set(entries.map((e) => e.key));
   let pending = entries;
   while (pending.length > 0) {

@@ -14,7 +14,7 @@ import { AppSecrets } from "./app-secrets";
 import { EnvironmentGateway } from "./gateway";
 import { AppNetworkPolicy } from "./network-policy";
 
-export interface EnvironmentAppsArgs extends Pick<AppArgs, "stack" | "image" | "version" | "kubeAccess" | "protectNamespace"> {
+export interface EnvironmentAppsArgs extends Pick<AppArgs, "stack" | "image" | "version" | "releases" | "kubeAccess" | "protectNamespace"> {
   readonly config: StackConfig;
   readonly provider: k8s.Provider;
 }
@@ -55,6 +55,7 @@ export function defineEnvironmentApps(args: EnvironmentAppsArgs): EnvironmentApp
       stack: args.stack,
       image: args.image,
       version: args.version,
+      releases: args.releases,
       provider,
       kubeAccess: args.kubeAccess,
       protectNamespace: args.protectNamespace,

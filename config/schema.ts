@@ -351,16 +351,24 @@ export type GatesConfig = z.output<typeof gatesSchema>;
 const blueGreenSchema = mapping(
   {
     type: z.literal("blueGreen"),
-    /** Slot the live Service selects. Required unless autoPromote (then: the slot running the new version). */
+    /** Pinned slots only: the slot the live Service selects. Required unless autoPromote (then: the slot running the new version). */
     live: oneOf(["blue", "green"]).optional(),
-    slots: mapping({ blue: versionSchema, green: versionSchema }, "blue, green"),
+    /**
+     * Optional. Without it the program continues from the stack's last release (its `releases`
+     * output): each new image goes to the slot not serving. With it, each slot is pinned here.
+     */
+    slots: mapping({ blue: versionSchema, green: versionSchema }, "blue, green").optional(),
     /** Switch live traffic in the same `pulumi up`, once the new slot is fully available (and gates pass). */
     autoPromote: bool.default(false),
+    /** Without slots: switch live to the slot that already runs this update's image (a held release). */
+    promote: bool.default(false),
+    /** Without slots: serve the release this update's image replaced (the other, warm slot). */
+    rollback: bool.default(false),
     /** The slot not serving live traffic: `keep` it at full size (instant rollback) or `scaleDown` to 0 after the switch. */
     idle: oneOf(["keep", "scaleDown"]).default("keep"),
     gates: gatesSchema.optional(),
   },
-  "type, live, slots, autoPromote, idle, gates",
+  "type, live, slots, autoPromote, promote, rollback, idle, gates",
 );
 
 const percentage = z
@@ -914,6 +922,18 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: Push): 
   const at = (...p: Path) => ["strategy", ...p];
   switch (strategy.type) {
     case "blueGreen": {
+      if (strategy.slots === undefined) {
+        if (strategy.live !== undefined)
+          push(at("live"), strategy.live, "expected no live slot without slots: the program continues from the stack's last release");
+        if (strategy.promote === true && strategy.autoPromote === true)
+          push(at("promote"), true, "expected false with autoPromote: true (every release is promoted)");
+        if (strategy.promote === true && strategy.rollback === true)
+          push(at("rollback"), true, "expected false with promote: true (one moves to the new release, the other away from it)");
+        break;
+      }
+      for (const key of ["promote", "rollback"] as const)
+        if (strategy[key] === true)
+          push(at(key), true, `expected false with pinned slots (set live instead), or remove slots to let the program track releases`);
       const slots: Record<string, unknown> = isObj(strategy.slots) ? strategy.slots : {};
       const fresh = (["blue", "green"] as const).filter((s) => !(isObj(slots[s]) && slots[s].image));
       if (fresh.length > 1)

@@ -1,22 +1,44 @@
 // Blue/green: two full-size slots; the live Service selects one, the preview Service the other.
 // The selector moves only after the target slot's Deployment is fully available (the Service
 // depends on its await) and its gates passed; an idle slot is scaled down only after the switch.
+// Which slot serves and what each runs is pinned in config (strategy.slots) or, without slots,
+// continued from the stack's last release (strategies/release.ts).
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { slotLabel } from "../lib/labels";
-import { PlanBase, surgeOf, versionOf, workload } from "./plan";
+import { PlanBase, shortDigest, surgeOf, workload } from "./plan";
+import { BlueGreenState, decideBlueGreen, otherSlot, recordOf, Slot, slotNames } from "./release";
 import type { AppPlan, GatePlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
 type BlueGreen = Extract<StrategyConfig, { type: "blueGreen" }>;
-const slots = ["blue", "green"] as const;
-type Slot = (typeof slots)[number];
-const other = (s: Slot): Slot => (s === "blue" ? "green" : "blue");
+
+/** Pinned slots as a state: the slot without an image runs the stack image and is the candidate. */
+export function pinnedState(s: BlueGreen & { slots: NonNullable<BlueGreen["slots"]> }): BlueGreenState {
+  const fresh = slotNames.find((slot) => !s.slots[slot].image);
+  const live: Slot = s.autoPromote ? fresh! : s.live!;
+  const run = (slot: Slot) => {
+    const image = s.slots[slot].image;
+    return image ? { image, key: image } : ("stack" as const);
+  };
+  return {
+    live,
+    ...(fresh ? { candidate: fresh } : {}),
+    slots: { blue: run("blue"), green: run("green") },
+    decision: `slots pinned in config: live on ${live}`,
+  };
+}
+
+/** This update's state: pinned in config, or decided from the app's last release. */
+export function blueGreenState(app: AppConfig, s: BlueGreen, ctx: PlanContext): BlueGreenState {
+  if (s.slots) return pinnedState({ ...s, slots: s.slots });
+  return decideBlueGreen(ctx.releases?.[app.name], ctx.releaseKey ?? ctx.image, s);
+}
 
 export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, base: PlanBase): AppPlan {
-  const fresh = slots.find((slot) => !s.slots[slot].image);
-  const live: Slot = s.autoPromote ? fresh! : s.live!;
-  const idle = other(live);
+  const state = blueGreenState(app, s, ctx);
+  const { live, candidate } = state;
+  const idle = otherSlot(live);
   // The preview Service always shows the candidate (the slot with the new version), else the idle slot.
-  const previewSlot = fresh ?? idle;
+  const previewSlot = candidate ?? idle;
   const slotName = (slot: Slot) => `${app.name}-${slot}`;
   const gate: GatePlan | undefined = s.gates
     ? {
@@ -29,17 +51,19 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
       }
     : undefined;
 
-  const workloads: WorkloadPlan[] = slots.map((slot) => {
-    const v = versionOf(s.slots[slot].image, ctx);
-    // An idle slot that is not the candidate may be scaled to 0, but only after the switch.
-    const scaledDown = slot === idle && slot !== fresh && s.idle === "scaleDown";
+  const workloads: WorkloadPlan[] = slotNames.map((slot) => {
+    const run = state.slots[slot];
+    const v = typeof run === "object" ? { image: run.image, version: shortDigest(run.image) } : { image: ctx.image, version: ctx.version };
+    // An idle slot that is not the candidate may be scaled to 0, but only after the switch; a slot
+    // that has never run a release has nothing to run.
+    const scaledDown = slot === idle && slot !== candidate && (s.idle === "scaleDown" || run === "empty");
     return workload(app, {
       name: slotName(slot),
       trackLabels: { [slotLabel]: slot },
       replicas: scaledDown ? 0 : app.replicas,
       ...v,
       role: slot === live ? undefined : "idle",
-      after: scaledDown ? [`service:${app.name}`] : [],
+      after: scaledDown && run !== "empty" ? [`service:${app.name}`] : [],
     });
   });
   const services: ServicePlan[] = [
@@ -58,16 +82,22 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
   ];
   const liveW = workloads.find((w) => w.name === slotName(live))!;
   const idleW = workloads.find((w) => w.name === slotName(idle))!;
+  const rollbackHow = s.slots ? `set live: ${idle}` : "set strategy.rollback: true";
   const steps = [
+    ...(s.slots ? [] : [state.decision]),
     `apply Deployment ${slotName(previewSlot)} (${workloads.find((w) => w.name === slotName(previewSlot))!.version}, ${app.replicas} pods) and wait until all are available (up to ${liveW.timeoutSeconds}s)`,
     `point preview Service ${app.name}-preview at slot ${previewSlot}`,
     ...(gate ? [`gate: ${describeGates(gate)} against ${gate.service}; a failure stops here with traffic unchanged`] : []),
     `point live Service ${app.name} at slot ${live} (${liveW.version})${s.autoPromote ? " [autoPromote]" : ""}`,
-    idleW.replicas === 0
-      ? `scale idle slot ${idle} to 0 after the switch (rollback then needs a redeploy)`
-      : `keep idle slot ${idle} (${idleW.version}) at ${idleW.replicas} pods: rollback = set live: ${idle}`,
+    state.slots[idle] === "empty"
+      ? `idle slot ${idle} has run no release yet: 0 pods`
+      : idleW.replicas === 0
+        ? `scale idle slot ${idle} to 0 after the switch (rollback then needs a redeploy)`
+        : `keep idle slot ${idle} (${idleW.version}) at ${idleW.replicas} pods: rollback = ${rollbackHow}`,
   ];
   const surge = Math.max(...workloads.map((w) => surgeOf(w.update, w.replicas)));
+  // Both slots run during the update, unless one has never run a release.
+  const running = state.slots[idle] === "empty" ? 1 : 2;
   return {
     ...base,
     strategy: `blue-green (live: ${live})`,
@@ -76,9 +106,10 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
     gates: gate ? [gate] : [],
     steps,
     podsAfter: workloads.reduce((n, w) => n + w.replicas, 0),
-    peakPods: 2 * app.replicas + surge,
+    peakPods: running * app.replicas + surge,
     minReadyPods: app.replicas,
     trafficTo: `${live} (${liveW.version})`,
+    release: recordOf(state, ctx.image, ctx.releaseKey ?? ctx.image),
   };
 }
 

@@ -8,6 +8,7 @@ import { awaitTimeoutSeconds } from "../workloads/timeouts";
 import { planAbTest } from "./ab-test";
 import { planBlueGreen } from "./blue-green";
 import { planCanary } from "./canary";
+import type { BlueGreenRecord, Slot, SlotRecord } from "./release";
 import type { AppPlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
 export type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
@@ -159,7 +160,15 @@ export function withImage(plan: AppPlan, placeholder: string, image: string, ver
     })),
     steps: plan.steps.map(sub),
     trafficTo: sub(plan.trafficTo),
+    ...(plan.release ? { release: recordWithImage(plan.release, placeholder, image) } : {}),
   };
+}
+
+function recordWithImage(r: BlueGreenRecord, placeholder: string, image: string): BlueGreenRecord {
+  const slots: Partial<Record<Slot, SlotRecord>> = {};
+  for (const [slot, run] of Object.entries(r.slots) as [Slot, SlotRecord][])
+    slots[slot] = run.image === placeholder ? { ...run, image } : run;
+  return { live: r.live, slots };
 }
 
 export type PlanBase = Pick<AppPlan, "app" | "namespace" | "kind" | "routes" | "gates">;

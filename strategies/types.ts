@@ -1,5 +1,6 @@
 import type { AppConfig, DeploymentUpdate, GatesConfig } from "../config/schema";
 import type { Environment } from "../config/defaults";
+import type { BlueGreenRecord, ReleaseHistory } from "./release";
 
 export interface WorkloadPlan {
   /** Kubernetes object name. */
@@ -77,6 +78,8 @@ export interface AppPlan {
   readonly minReadyPods: number;
   /** Which version receives traffic after this update. */
   readonly trafficTo: string;
+  /** Blue/green: the record this update leaves (exported as `releases`, read by the next update). */
+  readonly release?: BlueGreenRecord;
 }
 
 export interface PlanContext {
@@ -85,4 +88,8 @@ export interface PlanContext {
   readonly image: string;
   /** Version label of the stack image (short commit or digest); may be a placeholder. */
   readonly version: string;
+  /** Blue/green without pinned slots: each app's record from the stack's last completed update. */
+  readonly releases?: ReleaseHistory;
+  /** Identity of this update's image, known before it is built (strategies/release.ts). */
+  readonly releaseKey?: string;
 }

@@ -257,13 +257,14 @@ function policyOpts(p?: PolicyPackOptions): { policyPacks?: string[]; policyPack
 /** When the last inline program run started and finished evaluating index.ts (epoch ms), for the benchmark. */
 export const programTimings = { start: 0, end: 0 };
 
-/** The inline program: the real index.ts, evaluated afresh, its exports the stack outputs. */
+/** The inline program: the real index.ts, evaluated afresh; what its function returns is the stack outputs. */
 async function program(options: EngineStackOptions): Promise<Record<string, unknown>> {
   programTimings.start = Date.now();
   for (const [k, v] of Object.entries(options.env ?? {})) process.env[k] = v;
   if (options.kubeconfig) process.env.KUBECONFIG = options.kubeconfig;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const outputs = require(path.join(projectDir, "index.ts")) as Record<string, unknown>;
+  const main = require(path.join(projectDir, "index.ts")) as () => Promise<Record<string, unknown>>;
+  const outputs = await main();
   programTimings.end = Date.now();
   return outputs;
 }

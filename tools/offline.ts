@@ -4,7 +4,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import { parseStackConfig } from "../config/load";
-import { defineStack, gitHead, StackOutputs } from "../stack";
+import { defineStack, gitHead, readReleases, StackContext, StackOutputs } from "../stack";
+import type { ReleaseHistory } from "../strategies/release";
 
 export interface RecordedResource {
   readonly type: string;
@@ -27,6 +28,8 @@ export interface OfflineOptions {
   readonly projectDir?: string;
   /** `ROLLOUT_EXPECT_COMMIT` for a promoting stack. */
   readonly expectCommit?: string;
+  /** This stack's `releases` output from its last update (none: a first release). */
+  readonly releases?: ReleaseHistory;
 }
 
 export interface OfflineResult {
@@ -120,7 +123,12 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
     {
       newResource: (args) => {
         const key = `${args.type}::${args.name}`;
-        const state = mockState(args.type, args.name, args.inputs, options.stackReferences ?? {});
+        // The program reads its own last outputs through a reference to itself.
+        const refs = {
+          [`organization/rollout/${stackName}`]: options.releases ? { releases: options.releases } : {},
+          ...options.stackReferences,
+        };
+        const state = mockState(args.type, args.name, args.inputs, refs);
         order.push(key);
         byName.set(key, {
           type: args.type,
@@ -142,6 +150,7 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
     "rollout",
     stackName,
     false,
+    "organization",
   );
 
   let outputs: StackOutputs | undefined;
@@ -157,12 +166,14 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
       });
       return undefined;
     });
-    outputs = defineStack(config, {
+    const ctx: StackContext = {
       stack: stackName,
       projectDir: options.projectDir ?? process.cwd(),
       expectCommit: options.expectCommit,
       gitHead: () => options.gitSha ?? gitHead(options.projectDir ?? process.cwd()) ?? "0000000000000000000000000000000000000000",
-    });
+    };
+    // As index.ts does: what blue/green apps continue from is read before anything else.
+    outputs = defineStack(config, { ...ctx, releases: await readReleases(config, ctx) });
     return {};
   });
   const values: Record<string, unknown> = {};

@@ -3,6 +3,7 @@
 import { strict as assert } from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
+import { resourcesSummary } from "../../tools/engine";
 import { getJsonSync, podsByVersion } from "../../tools/kube";
 import { allServing, observe, readyEndpoints } from "../../tools/observe";
 import { e2e } from "./hooks";
@@ -72,6 +73,99 @@ describe("e2e blue/green (real pulumi up)", () => {
     await readyEndpoints(kc, "local-bg", "bg", 4);
     const o = await observe(kc, "local-bg", "bg", "bg").stop();
     assert.ok(allServing(o.samples[o.samples.length - 1], version(1), 4));
+  });
+});
+
+describe("e2e blue/green without pinned digests: three releases in a row, only the image changes (real pulumi up)", () => {
+  // The committed config never changes between releases; only the image does (and one flag).
+  const tracked = (extra: Record<string, unknown> = {}): App[] => [
+    app("rel", {
+      replicas: 4,
+      podAnnotations: { "rollout.dev/ready-delay": "2s" },
+      strategy: { type: "blueGreen", autoPromote: true, ...extra },
+    }),
+  ];
+  const slotOf = () => getJsonSync(kc, ["service/rel", "-n", "local-rel"]).spec.selector["rollout.dev/slot"] as string;
+  const slotImages = () =>
+    ["rel-blue", "rel-green"].map((d) => {
+      const o = getJsonSync(kc, [`deployment/${d}`, "-n", "local-rel"]);
+      return [o.spec.replicas as number, o.spec.template.spec.containers[0].image as string];
+    });
+  const releasesOf = async (s: Awaited<ReturnType<typeof variant>>) => (await s.outputs()).releases;
+  let stack: Awaited<ReturnType<typeof variant>>;
+
+  /** One release: live never serves the new version before all its pods are ready, nor drops below 4. */
+  async function release(n: number, to: string): Promise<void> {
+    await readyEndpoints(kc, "local-rel", "rel", 4);
+    const watch = observe(kc, "local-rel", "rel", "rel");
+    await step(stack, tracked(), image(n));
+    const o = await watch.stop();
+    const firstNew = o.samples.findIndex((s) => s.ready.some((p) => s.versions[p] === version(n)));
+    const allReady = o.samples.findIndex((s) => s.readyPods.filter((p) => s.versions[p] === version(n)).length === 4);
+    assert.ok(firstNew >= 0 && allReady >= 0 && allReady <= firstNew, `v${n} served at sample ${firstNew}, all 4 ready at ${allReady}`);
+    assert.ok(o.minReadyEndpoints >= 4, `live endpoints dropped to ${o.minReadyEndpoints}`);
+    assert.ok(allServing(o.samples[o.samples.length - 1], version(n), 4), `live must end on v${n} only`);
+    assert.equal(slotOf(), to);
+  }
+
+  it("first release: blue serves v1, green runs nothing; the stack records it", async () => {
+    stack = await variant("rel", tracked(), image(1));
+    await stack.up();
+    await readyEndpoints(kc, "local-rel", "rel", 4);
+    assert.equal(slotOf(), "blue");
+    assert.deepEqual(slotImages(), [
+      [4, image(1)],
+      [0, image(1)],
+    ]);
+    assert.deepEqual(await releasesOf(stack), { rel: { live: "blue", slots: { blue: { image: image(1), key: image(1) } } } });
+  });
+
+  it("releases 2 and 3 go to the slot not serving and switch after it is ready; the previous slot stays warm", async () => {
+    await release(2, "green");
+    assert.deepEqual(slotImages(), [
+      [4, image(1)],
+      [4, image(2)],
+    ]);
+    await release(3, "blue");
+    assert.deepEqual(slotImages(), [
+      [4, image(3)],
+      [4, image(2)],
+    ]);
+    assert.deepEqual(await releasesOf(stack), {
+      rel: { live: "blue", slots: { blue: { image: image(3), key: image(3) }, green: { image: image(2), key: image(2) } } },
+    });
+  });
+
+  it("rollback: true flips live back to the warm slot without replacing a pod; set again, it stays", async () => {
+    const pods = () =>
+      (getJsonSync(kc, ["pods", "-n", "local-rel"]).items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort();
+    const before = pods();
+    const t0 = Date.now();
+    await step(stack, tracked({ rollback: true }), image(3));
+    const took = seconds(t0);
+    assert.equal(slotOf(), "green");
+    const o = await observe(kc, "local-rel", "rel", "rel").stop();
+    assert.ok(allServing(o.samples[o.samples.length - 1], version(2), 4));
+    assert.deepEqual(pods(), before);
+    assert.ok(took < 15, `rollback took ${took}s`);
+    const again = await step(stack, tracked({ rollback: true }), image(3));
+    // Only the plan's wording (an output) differs from the flip: the engine's Resources block lists no change.
+    assert.deepEqual(Object.keys(resourcesSummary(again.stdout)), ["same"]);
+    assert.equal(slotOf(), "green");
+  });
+
+  it("a release that fails its gate leaves live and the record as they were; the next `pulumi up` without the gate completes it", async () => {
+    const record = await releasesOf(stack);
+    const gated = tracked({ gates: { smoke: { path: "/", attempts: 2, intervalSeconds: 1 } } });
+    // kwok pods serve no HTTP, so the smoke gate fails against v4 in the idle slot (blue).
+    await assert.rejects(step(stack, gated, image(4)), /gate failed for local-rel\/rel-preview/);
+    assert.equal(slotOf(), "green");
+    assert.deepEqual(await releasesOf(stack), record);
+    await release(4, "blue");
+    assert.deepEqual(slotImages(), [
+      [4, image(4)],
+      [4, image(2)],
+    ]);
   });
 });
 

@@ -168,18 +168,60 @@ describe("stacks: production", () => {
     const staging = await renderCommitted("staging");
     const r = await renderCommitted("production");
     assert.equal(ofType(r, T.image).length, 0, "production must never build an image");
-    assert.equal(one(r, T.stackRef).props.name, "acme/rollout/staging");
+    // Staging is read for the image and for the release identity; the stack reads its own last record.
+    assert.deepEqual(
+      ofType(r, T.stackRef)
+        .map((x) => x.props.name)
+        .sort(),
+      ["acme/rollout/staging", "acme/rollout/staging", "organization/rollout/production"],
+    );
     assert.equal(r.values.image, staging.values.image);
     assert.equal(r.values.imageCommit, sha);
-    assert.equal(one(r, T.deployment, "demo-green").props.spec.template.spec.containers[0].image, staging.values.image);
+    assert.equal(one(r, T.deployment, "demo-blue").props.spec.template.spec.containers[0].image, staging.values.image);
   });
 
-  it("rolls out blue/green: live switches to the promoted slot after its await and its smoke gate", async () => {
+  it("first release blue/green: blue takes the promoted digest and goes live after its await and its smoke gate; green runs nothing", async () => {
+    const staging = await renderCommitted("staging");
     const r = await renderCommitted("production");
     const live = one(r, T.service, "demo");
-    assert.equal(live.props.spec.selector["rollout.dev/slot"], "green");
+    assert.equal(live.props.spec.selector["rollout.dev/slot"], "blue");
+    assert.ok(live.dependsOn.includes("demo-blue-deployment") && live.dependsOn.includes("demo-blue-gate"), live.dependsOn.join(","));
+    assert.equal(one(r, T.deployment, "demo-green").props.spec.replicas, 0);
+    assert.deepEqual(r.values.releases, {
+      demo: { live: "blue", slots: { blue: { image: staging.values.image, key: staging.values.image } } },
+    });
+  });
+
+  it("the next release needs no edit: the promoted digest goes to the slot not serving, live switches after its gate, the old slot stays warm", async () => {
+    const staging = await renderCommitted("staging");
+    const previous = `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"9".repeat(64)}`;
+    const r = await runOffline(committedConfig("production"), "production", {
+      projectDir,
+      gitSha: sha,
+      stackReferences: { "acme/rollout/staging": { image: staging.values.image, imageCommit: sha } },
+      releases: { demo: { live: "blue", slots: { blue: { image: previous, key: previous } } } },
+    });
+    const live = r.resources.find((x) => x.type === T.service && x.name === "demo-service")!;
+    assert.equal((live.props.spec as { selector: Record<string, string> }).selector["rollout.dev/slot"], "green");
     assert.ok(live.dependsOn.includes("demo-green-deployment") && live.dependsOn.includes("demo-green-gate"), live.dependsOn.join(","));
-    assert.equal(one(r, T.deployment, "demo-blue").props.spec.replicas, 4, "the previous release stays warm for rollback");
+    const image = (n: string) =>
+      r.resources.find((x) => x.type === T.deployment && x.name === `${n}-deployment`)!.props.spec as {
+        replicas: number;
+        template: { spec: { containers: { image: string }[] } };
+      };
+    assert.deepEqual(
+      ["demo-blue", "demo-green"].map((n) => [image(n).replicas, image(n).template.spec.containers[0].image]),
+      [
+        [4, previous],
+        [4, staging.values.image],
+      ],
+    );
+    assert.deepEqual(r.values.releases, {
+      demo: {
+        live: "green",
+        slots: { blue: { image: previous, key: previous }, green: { image: staging.values.image, key: staging.values.image } },
+      },
+    });
   });
 
   it("refuses, in pulumi up, a staging digest built from another commit than the release", async () => {
@@ -232,7 +274,7 @@ describe("stacks: production", () => {
 
   it("runs 3+ replicas with maxUnavailable 0, a PDB and zone spread", async () => {
     const r = await renderCommitted("production");
-    const d = one(r, T.deployment, "demo-green").props;
+    const d = one(r, T.deployment, "demo-blue").props;
     assert.ok(d.spec.replicas >= 3);
     assert.equal(d.spec.strategy.rollingUpdate.maxUnavailable, 0);
     assert.equal(d.spec.template.spec.topologySpreadConstraints[0].topologyKey, "topology.kubernetes.io/zone");

@@ -227,7 +227,7 @@ describe("config: the program itself (index.ts) under mocks", () => {
     let error: Error | undefined;
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
-        require("../../../index");
+        await (require("../../../index") as () => Promise<unknown>)();
       } catch (e) {
         error = e as Error;
       }

@@ -122,6 +122,16 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.equal(d.spec.revisionHistoryLimit, 10);
   });
 
+  it("names in each workload's change cause what it runs: a pinned slot its own digest, not the stack image", async () => {
+    const pinned = `registry.example/team/okeydokey@sha256:${"1".repeat(64)}`;
+    const r = await runApps([
+      { name: "demo", replicas: 2, strategy: { type: "blueGreen", live: "blue", slots: { blue: { image: pinned }, green: {} } } },
+    ]);
+    const cause = (n: string) => one(r, T.deployment, n).props.metadata.annotations["kubernetes.io/change-cause"];
+    assert.equal(cause("demo-blue"), `pulumi up --stack local: sha256-111111111111 (${pinned})`);
+    assert.match(cause("demo-green"), /^pulumi up --stack local: 0123456789ab \(registry\.example\/team\/okeydokey@sha256:a{64}\)$/);
+  });
+
   it("sizes the timeout above the slowest healthy rollout and above the progress deadline", () => {
     const slow = appConfig({
       replicas: 6,

@@ -1,0 +1,161 @@
+// Blue/green without pinned digests: which slot serves, and what each slot runs, decided from the
+// stack's last completed release (its own `releases` output) and this update's image. Pure, so
+// every branch is tested alone; the program reads the record before it registers anything.
+import { z } from "zod";
+
+export const slotNames = ["blue", "green"] as const;
+export type Slot = (typeof slotNames)[number];
+export const otherSlot = (s: Slot): Slot => (s === "blue" ? "green" : "blue");
+
+/** What a slot ran at the end of a release: its image and the release key it was deployed as. */
+export interface SlotRecord {
+  readonly image: string;
+  /** Identity of the release: the image reference, or `commit:<sha>` for an image this stack builds. */
+  readonly key: string;
+}
+
+/** One blue/green app's state after a completed `pulumi up`. */
+export interface BlueGreenRecord {
+  readonly live: Slot;
+  readonly slots: Readonly<Partial<Record<Slot, SlotRecord>>>;
+}
+
+/** The stack output `releases`: app name to its record. */
+export type ReleaseHistory = Readonly<Record<string, BlueGreenRecord>>;
+
+const slotRecord = z.object({ image: z.string().min(1), key: z.string().min(1) });
+const record = z.object({ live: z.enum(slotNames), slots: z.object({ blue: slotRecord.optional(), green: slotRecord.optional() }) });
+const history = z.record(z.string(), record);
+
+/**
+ * The `releases` output of an earlier update, or an empty history when there is none (a new
+ * stack, or one whose last release predates the output). A value of another shape is an error:
+ * guessing the live slot could switch traffic to the wrong version.
+ */
+export function parseReleaseHistory(value: unknown): ReleaseHistory {
+  if (value === undefined || value === null) return {};
+  const parsed = history.safeParse(value);
+  if (!parsed.success)
+    throw new Error(
+      `the stack output 'releases' is not a release record (${parsed.error.issues[0]?.message ?? "unreadable"}); ` +
+        "restore it or pin the slots (strategy.slots) for one update",
+    );
+  return parsed.data;
+}
+
+/** What a slot runs in this update: a kept release, the stack image (the candidate), or nothing yet. */
+export type SlotImage = SlotRecord | "stack" | "empty";
+
+export interface BlueGreenState {
+  /** The slot the live Service selects at the end of this update. */
+  readonly live: Slot;
+  /**
+   * The slot the preview Service and the gates look at: the one running this update's image, or
+   * the one a rollback returns to. Pinned slots have none when every slot is pinned.
+   */
+  readonly candidate?: Slot;
+  readonly slots: Readonly<Record<Slot, SlotImage>>;
+  /** What this update does and why, in the plan's words. */
+  readonly decision: string;
+}
+
+export interface BlueGreenIntent {
+  /** Switch live to the new release in the same update. */
+  readonly autoPromote: boolean;
+  /** Switch live to the slot that already runs this update's image (a held release). */
+  readonly promote: boolean;
+  /** Serve the release this update's image replaced: the other slot. */
+  readonly rollback: boolean;
+}
+
+/** A decision the record and the flags cannot support; the config key the user changes to fix it. */
+export class ReleaseConflict extends Error {
+  constructor(
+    readonly key: "rollback" | "promote",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The next state of one blue/green app. `previous` is its record (undefined on the first release);
+ * `key` identifies this update's image. The candidate always goes to the slot not serving, so the
+ * serving slot keeps running until the candidate is available and has passed its gates.
+ */
+export function decideBlueGreen(previous: BlueGreenRecord | undefined, key: string, intent: BlueGreenIntent): BlueGreenState {
+  if (!previous) {
+    if (intent.rollback)
+      throw new ReleaseConflict("rollback", "expected false on a first release: there is no earlier release to return to");
+    return {
+      live: "blue",
+      candidate: "blue",
+      slots: { blue: "stack", green: "empty" },
+      decision: "first release: nothing serves yet, so slot blue takes this update's image and goes live once available",
+    };
+  }
+  const live = previous.live;
+  const idle = otherSlot(live);
+  const liveRun = previous.slots[live];
+  const idleRun = previous.slots[idle];
+  const kept = (s: Slot): SlotImage => previous.slots[s] ?? "empty";
+  const pinned = { [live]: kept(live), [idle]: kept(idle) } as Record<Slot, SlotImage>;
+
+  if (intent.rollback) {
+    if (idleRun?.key === key)
+      return {
+        live,
+        candidate: live,
+        slots: pinned,
+        decision: `rolled back: live stays on ${live} (${liveRun?.image}); ${idle} keeps this update's image`,
+      };
+    if (liveRun?.key !== key)
+      throw new ReleaseConflict(
+        "rollback",
+        `expected false: this update's image (${key}) runs in neither slot, so there is no release it replaced; clear rollback to release it`,
+      );
+    if (!idleRun) throw new ReleaseConflict("rollback", `expected false: slot ${idle} has never run a release to return to`);
+    return { live: idle, candidate: idle, slots: pinned, decision: `rollback: live returns to ${idle} (${idleRun.image})` };
+  }
+  if (liveRun?.key === key)
+    return { live, candidate: live, slots: pinned, decision: `unchanged: live stays on ${live}, which runs this update's image` };
+  if (idleRun?.key === key) {
+    if (intent.autoPromote || intent.promote)
+      return {
+        live: idle,
+        candidate: idle,
+        slots: pinned,
+        decision: `promote: live moves to ${idle}, which already runs this update's image`,
+      };
+    return {
+      live,
+      candidate: idle,
+      slots: pinned,
+      decision: `held: ${idle} runs this update's image; live stays on ${live} until promote: true`,
+    };
+  }
+  if (intent.promote && !intent.autoPromote)
+    throw new ReleaseConflict(
+      "promote",
+      `expected false for a new release: promote switches to a held release, and slot ${idle} does not run this update's image yet; release it first`,
+    );
+  return {
+    live: intent.autoPromote ? idle : live,
+    candidate: idle,
+    slots: { [live]: kept(live), [idle]: "stack" } as Record<Slot, SlotImage>,
+    decision: intent.autoPromote
+      ? `release: ${idle} takes this update's image; live moves from ${live} to ${idle} once it is available`
+      : `release: ${idle} takes this update's image and is held; live stays on ${live} until promote: true`,
+  };
+}
+
+/** The record this update leaves, with the stack image as `stackImage` (substituted later). */
+export function recordOf(state: BlueGreenState, stackImage: string, key: string): BlueGreenRecord {
+  const slots: Partial<Record<Slot, SlotRecord>> = {};
+  for (const s of slotNames) {
+    const run = state.slots[s];
+    if (run === "stack") slots[s] = { image: stackImage, key };
+    else if (run !== "empty") slots[s] = run;
+  }
+  return { live: state.live, slots };
+}

@@ -1,0 +1,248 @@
+// Blue/green without pinned digests: the decision from the last record, every branch, and the plan
+// it produces. Expected values are written out, never computed with the code under test.
+import { strict as assert } from "assert";
+import { ConfigError, parseStackConfig } from "../../../config/load";
+import { appSchema } from "../../../config/schema";
+import { checkReleases, releaseKeyOf, trackedApps } from "../../../components/release-history";
+import { planApp } from "../../../strategies/plan";
+import { BlueGreenRecord, decideBlueGreen, parseReleaseHistory, recordOf, ReleaseConflict } from "../../../strategies/release";
+import { localBase } from "../../support/stacks";
+
+const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;
+const B = `registry.example/team/okeydokey@sha256:${"b".repeat(64)}`;
+const C = `registry.example/team/okeydokey@sha256:${"c".repeat(64)}`;
+const auto = { autoPromote: true, promote: false, rollback: false };
+const hold = { autoPromote: false, promote: false, rollback: false };
+const blueA_greenB_liveGreen: BlueGreenRecord = { live: "green", slots: { blue: { image: A, key: A }, green: { image: B, key: B } } };
+
+describe("blue/green release decision (strategies/release.ts)", () => {
+  it("first release: blue takes the image and goes live, green stays empty; a rollback has nothing to return to", () => {
+    assert.deepEqual(decideBlueGreen(undefined, A, hold), {
+      live: "blue",
+      candidate: "blue",
+      slots: { blue: "stack", green: "empty" },
+      decision: "first release: nothing serves yet, so slot blue takes this update's image and goes live once available",
+    });
+    assert.throws(
+      () => decideBlueGreen(undefined, A, { ...hold, rollback: true }),
+      (e: unknown) => e instanceof ReleaseConflict && e.key === "rollback" && /first release/.test(e.message),
+    );
+  });
+
+  it("a new image goes to the slot not serving; autoPromote moves live there, hold keeps live", () => {
+    const released = decideBlueGreen(blueA_greenB_liveGreen, C, auto);
+    assert.deepEqual(released.slots, { blue: "stack", green: { image: B, key: B } });
+    assert.equal(released.live, "blue");
+    assert.equal(released.candidate, "blue");
+    const held = decideBlueGreen(blueA_greenB_liveGreen, C, hold);
+    assert.deepEqual(held.slots, { blue: "stack", green: { image: B, key: B } });
+    assert.equal(held.live, "green");
+    assert.equal(held.candidate, "blue");
+  });
+
+  it("the second release after the first replaces the empty slot, and the first release's slot keeps serving until the switch", () => {
+    const first: BlueGreenRecord = { live: "blue", slots: { blue: { image: A, key: A } } };
+    const s = decideBlueGreen(first, B, auto);
+    assert.deepEqual(s.slots, { blue: { image: A, key: A }, green: "stack" });
+    assert.deepEqual([s.live, s.candidate], ["green", "green"]);
+  });
+
+  it("the image the live slot runs changes nothing, with or without autoPromote", () => {
+    for (const intent of [auto, hold]) {
+      const s = decideBlueGreen(blueA_greenB_liveGreen, B, intent);
+      assert.deepEqual(s.slots, { blue: { image: A, key: A }, green: { image: B, key: B } });
+      // The preview Service stays on the slot running this image, so a second `up` changes nothing.
+      assert.deepEqual([s.live, s.candidate], ["green", "green"]);
+    }
+  });
+
+  it("a held release is promoted by promote: true (or autoPromote) without redeploying it", () => {
+    const heldRecord: BlueGreenRecord = { live: "green", slots: { blue: { image: C, key: C }, green: { image: B, key: B } } };
+    const promoted = decideBlueGreen(heldRecord, C, { ...hold, promote: true });
+    assert.deepEqual(promoted.slots, { blue: { image: C, key: C }, green: { image: B, key: B } });
+    assert.deepEqual([promoted.live, promoted.candidate], ["blue", "blue"]);
+    assert.equal(decideBlueGreen(heldRecord, C, auto).live, "blue");
+    const stillHeld = decideBlueGreen(heldRecord, C, hold);
+    assert.deepEqual([stillHeld.live, stillHeld.candidate], ["green", "blue"]);
+  });
+
+  it("promote: true with a new image is refused: there is no held release to switch to", () => {
+    assert.throws(
+      () => decideBlueGreen(blueA_greenB_liveGreen, C, { ...hold, promote: true }),
+      (e: unknown) => e instanceof ReleaseConflict && e.key === "promote" && /slot blue does not run/.test(e.message),
+    );
+  });
+
+  it("rollback flips live to the warm slot, stays there while set, and refuses an image in neither slot", () => {
+    const rb = { ...auto, rollback: true };
+    const flipped = decideBlueGreen(blueA_greenB_liveGreen, B, rb);
+    assert.deepEqual(flipped.slots, { blue: { image: A, key: A }, green: { image: B, key: B } });
+    assert.deepEqual([flipped.live, flipped.candidate], ["blue", "blue"]);
+    // The next update, rollback still set: live stays on the old release (idempotent).
+    const after: BlueGreenRecord = { ...blueA_greenB_liveGreen, live: "blue" };
+    const kept = decideBlueGreen(after, B, rb);
+    assert.deepEqual([kept.live, kept.candidate], ["blue", "blue"]);
+    assert.deepEqual(kept.slots, flipped.slots);
+    // Cleared: B is in the idle slot again, so autoPromote moves live back to it.
+    assert.equal(decideBlueGreen(after, B, auto).live, "green");
+    assert.throws(
+      () => decideBlueGreen(blueA_greenB_liveGreen, C, rb),
+      (e: unknown) => e instanceof ReleaseConflict && e.key === "rollback" && /runs in neither slot/.test(e.message),
+    );
+    assert.throws(
+      () => decideBlueGreen({ live: "blue", slots: { blue: { image: A, key: A } } }, A, rb),
+      (e: unknown) => e instanceof ReleaseConflict && /slot green has never run a release/.test(e.message),
+    );
+  });
+
+  it("the record keeps both slots with the stack image named by its placeholder, and leaves an empty slot out", () => {
+    assert.deepEqual(recordOf(decideBlueGreen(blueA_greenB_liveGreen, C, auto), "<img>", "commit:abc"), {
+      live: "blue",
+      slots: { blue: { image: "<img>", key: "commit:abc" }, green: { image: B, key: B } },
+    });
+    assert.deepEqual(recordOf(decideBlueGreen(undefined, A, auto), "<img>", A), {
+      live: "blue",
+      slots: { blue: { image: "<img>", key: A } },
+    });
+  });
+
+  it("parses the stack output: none is an empty history, a malformed record is an error naming the output", () => {
+    assert.deepEqual(parseReleaseHistory(undefined), {});
+    assert.deepEqual(parseReleaseHistory({ demo: blueA_greenB_liveGreen }), { demo: blueA_greenB_liveGreen });
+    assert.throws(() => parseReleaseHistory({ demo: { live: "red", slots: {} } }), /stack output 'releases' is not a release record/);
+    assert.throws(() => parseReleaseHistory({ demo: { live: "blue", slots: { blue: { image: A } } } }), /not a release record/);
+  });
+
+  it("release keys: a prebuilt or promoted reference as it is, a build by its commit", () => {
+    assert.equal(releaseKeyOf({ source: "prebuilt", ref: A } as never, {}), A);
+    assert.equal(releaseKeyOf({ source: "build" } as never, { gitSha: "0123456789ab" }), "commit:0123456789ab");
+    assert.equal(releaseKeyOf({ source: "promote", fromStack: "acme/rollout/staging" } as never, { promotedRef: B }), B);
+  });
+});
+
+describe("blue/green plan without pinned slots", () => {
+  const app = (strategy: Record<string, unknown> = {}) =>
+    appSchema("local").parse({ name: "demo", replicas: 4, strategy: { type: "blueGreen", autoPromote: true, ...strategy } });
+  const plan = (releases: Record<string, BlueGreenRecord>, key: string, strategy: Record<string, unknown> = {}) =>
+    planApp(app(strategy), { environment: "local", image: "<stack>", version: "new", releases, releaseKey: key });
+
+  it("a new release: the idle slot gets the stack image, the live Service waits for it, the old slot stays warm", () => {
+    const p = plan({ demo: blueA_greenB_liveGreen }, C);
+    assert.deepEqual(
+      p.workloads.map((w) => [w.name, w.image, w.replicas, w.role ?? "live"]),
+      [
+        ["demo-blue", "<stack>", 4, "live"],
+        ["demo-green", B, 4, "idle"],
+      ],
+    );
+    assert.deepEqual(
+      p.services.map((s) => [s.name, s.selectorExtra["rollout.dev/slot"], s.after]),
+      [
+        ["demo-preview", "blue", ["workload:demo-blue"]],
+        ["demo", "blue", ["workload:demo-blue"]],
+      ],
+    );
+    assert.equal(p.steps[0], "release: blue takes this update's image; live moves from green to blue once it is available");
+    assert.match(
+      p.steps[p.steps.length - 1],
+      /keep idle slot green \(sha256-bbbbbbbbbbbb\) at 4 pods: rollback = set strategy.rollback: true/,
+    );
+    assert.deepEqual(p.release, { live: "blue", slots: { blue: { image: "<stack>", key: C }, green: { image: B, key: B } } });
+    assert.equal(p.peakPods, 4 + 4 + 1);
+  });
+
+  it("the first release runs one slot: green has 0 pods and the peak is one slot plus surge", () => {
+    const p = plan({}, A);
+    assert.deepEqual(
+      p.workloads.map((w) => [w.name, w.replicas, w.after]),
+      [
+        ["demo-blue", 4, []],
+        ["demo-green", 0, []],
+      ],
+    );
+    assert.equal(p.peakPods, 4 + 1);
+    assert.match(p.steps[p.steps.length - 1], /idle slot green has run no release yet: 0 pods/);
+  });
+
+  it("a rollback with a gate: the gate checks the warm slot through the preview Service before live moves", () => {
+    const p = plan({ demo: blueA_greenB_liveGreen }, B, { rollback: true, gates: { smoke: { path: "/" } } });
+    assert.deepEqual(
+      p.services.map((s) => [s.name, s.selectorExtra["rollout.dev/slot"], s.after]),
+      [
+        ["demo-preview", "blue", ["workload:demo-blue"]],
+        ["demo", "blue", ["workload:demo-blue", "gate:demo-blue-gate"]],
+      ],
+    );
+    assert.deepEqual(
+      p.workloads.map((w) => w.image),
+      [A, B],
+    );
+  });
+
+  it("idle: scaleDown scales the old slot to 0 only after the switch", () => {
+    const p = plan({ demo: blueA_greenB_liveGreen }, C, { idle: "scaleDown" });
+    assert.deepEqual(
+      p.workloads.map((w) => [w.name, w.replicas, w.after]),
+      [
+        ["demo-blue", 4, []],
+        ["demo-green", 0, ["service:demo"]],
+      ],
+    );
+  });
+});
+
+describe("blue/green config without pinned slots", () => {
+  const problems = (strategy: Record<string, unknown>): string[] => {
+    try {
+      parseStackConfig(
+        { ...localBase, "rollout:apps": [{ name: "demo", replicas: 4, strategy: { type: "blueGreen", ...strategy } }] },
+        "local",
+      );
+    } catch (e) {
+      return (e as ConfigError).problems as string[];
+    }
+    return [];
+  };
+
+  it("accepts no slots with autoPromote, or held with promote", () => {
+    assert.deepEqual(problems({ autoPromote: true }), []);
+    assert.deepEqual(problems({ promote: true }), []);
+    assert.deepEqual(problems({ autoPromote: true, rollback: true }), []);
+  });
+
+  it("refuses live without slots, promote with autoPromote or with rollback, and promote or rollback with pinned slots", () => {
+    assert.deepEqual(problems({ live: "blue" }), [
+      'rollout:apps[0].strategy.live: expected no live slot without slots: the program continues from the stack\'s last release, got "blue"',
+    ]);
+    assert.match(problems({ autoPromote: true, promote: true }).join("\n"), /strategy\.promote: expected false with autoPromote: true/);
+    assert.match(problems({ promote: true, rollback: true }).join("\n"), /strategy\.rollback: expected false with promote: true/);
+    const pinned = { live: "blue", slots: { blue: { image: A }, green: {} } };
+    assert.match(problems({ ...pinned, rollback: true }).join("\n"), /strategy\.rollback: expected false with pinned slots/);
+    assert.match(problems({ ...pinned, promote: true }).join("\n"), /strategy\.promote: expected false with pinned slots/);
+  });
+
+  it("a conflict with the record is a ConfigError naming the app's key, before anything is registered", () => {
+    const config = parseStackConfig(
+      {
+        ...localBase,
+        "rollout:apps": [
+          { name: "web" },
+          { name: "demo", replicas: 4, strategy: { type: "blueGreen", autoPromote: true, rollback: true } },
+        ],
+      },
+      "local",
+    );
+    assert.deepEqual(
+      trackedApps(config).map((a) => a.name),
+      ["demo"],
+    );
+    assert.throws(
+      () => checkReleases(config, { releases: { demo: blueA_greenB_liveGreen }, releaseKey: C }),
+      (e: unknown) =>
+        e instanceof ConfigError &&
+        e.problems.length === 1 &&
+        e.problems[0].startsWith("rollout:apps[1].strategy.rollback: expected false: this update's image"),
+    );
+    assert.doesNotThrow(() => checkReleases(config, { releases: { demo: blueA_greenB_liveGreen }, releaseKey: B }));
+  });
+});
