@@ -5,7 +5,7 @@ import { defaultsByEnvironment } from "../config/defaults";
 import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, namespaceOf, roleAnnotation } from "../lib/labels";
 import { planApp, withImage } from "../strategies/plan";
-import type { BlueGreenRecord } from "../strategies/release";
+import type { ReleaseRecord } from "../strategies/release";
 import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
 import * as objects from "../workloads/objects";
 import { gkeServiceAccountAnnotation } from "./app-identity";
@@ -54,8 +54,8 @@ export class App extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   readonly plan: AppPlan;
   readonly serviceName: pulumi.Output<string>;
-  /** Blue/green: the record this update leaves, resolved only once every workload, gate and the switch are done. */
-  readonly release?: pulumi.Output<BlueGreenRecord>;
+  /** Tracked blue/green or canary: the record this update leaves, resolved only once every workload, gate and Service or route is done. */
+  readonly release?: pulumi.Output<ReleaseRecord>;
 
   constructor(name: string, args: AppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rollout:app:App", name, {}, opts);

@@ -1,11 +1,12 @@
-// What blue/green apps without pinned slots continue from: this stack's own `releases` output,
+// What tracked blue/green and canary apps continue from: this stack's own `releases` output,
 // read through a StackReference to itself before anything is registered, and the identity of this
 // update's image. A stack output is written only when every value in it resolved, and each app's
 // record resolves only after its switch was applied, so a failed update leaves the last good record.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/load";
-import type { ImageConfig, StackConfig } from "../config/schema";
+import type { AppConfig, ImageConfig, StackConfig } from "../config/schema";
 import { blueGreenState } from "../strategies/blue-green";
+import { canaryState } from "../strategies/canary";
 import { ReleaseConflict, ReleaseHistory, parseReleaseHistory } from "../strategies/release";
 
 /** What the plan of a tracked blue/green app needs (PlanContext's `releases` and `releaseKey`). */
@@ -14,9 +15,14 @@ export interface ReleaseInputs {
   readonly releaseKey: string;
 }
 
-/** Apps whose slots the program tracks (blue/green without `slots`). */
+/** Apps whose releases the program tracks: blue/green without `slots`, canary without `stable`. */
+export function isTracked(app: AppConfig): boolean {
+  const s = app.strategy;
+  return (s?.type === "blueGreen" && s.slots === undefined) || (s?.type === "canary" && s.stable === undefined);
+}
+
 export function trackedApps(config: StackConfig): StackConfig["apps"] {
-  return config.apps.filter((a) => a.strategy?.type === "blueGreen" && a.strategy.slots === undefined);
+  return config.apps.filter(isTracked);
 }
 
 /**
@@ -63,9 +69,12 @@ export async function readPromotedImage(fromStack: string, name: string): Promis
 export function checkReleases(config: StackConfig, inputs: ReleaseInputs): void {
   const problems: string[] = [];
   config.apps.forEach((app, i) => {
-    if (app.strategy?.type !== "blueGreen" || app.strategy.slots !== undefined) return;
+    const s = app.strategy;
+    if (!s || !isTracked(app)) return;
+    const ctx = { environment: config.environment, image: inputs.releaseKey, version: "", ...inputs };
     try {
-      blueGreenState(app, app.strategy, { environment: config.environment, image: inputs.releaseKey, version: "", ...inputs });
+      if (s.type === "blueGreen") blueGreenState(app, s, ctx);
+      else if (s.type === "canary") canaryState(app, s, ctx);
     } catch (e) {
       if (!(e instanceof ReleaseConflict)) throw e;
       problems.push(`rollout:apps[${i}].strategy.${e.key}: ${e.message}`);

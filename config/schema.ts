@@ -381,12 +381,17 @@ const canarySchema = mapping(
     type: z.literal("canary"),
     /** `replicas`: split by pod counts behind one Service (no extra infrastructure). `gateway`: exact weights through an HTTPRoute. */
     traffic: oneOf(["replicas", "gateway"]).default("replicas"),
-    /** The version in production now. */
-    stable: mapping({ image: digestRef }, "image"),
+    /**
+     * The version in production now. Optional: without it the program tracks the release from the
+     * stack's last update and takes one step of `steps` per `pulumi up`.
+     */
+    stable: mapping({ image: digestRef }, "image").optional(),
     /** The candidate; defaults to the stack image. */
     canary: versionSchema,
-    /** Percent of traffic to the canary in this step. */
-    weight: percentage,
+    /** Pinned stable only: percent of traffic to the canary in this step. */
+    weight: percentage.optional(),
+    /** Tracked only: hold the canary at the step it reached. */
+    pause: bool.default(false),
     /** The planned weights, increasing; `weight` must be one of them. */
     steps: list(positiveInt(1, 100), "weights between 1 and 100")
       .min(1, { error: "expected at least one planned weight (or leave steps out)" })
@@ -396,7 +401,7 @@ const canarySchema = mapping(
     gateway: gatewayRefSchema.optional(),
     gates: gatesSchema.optional(),
   },
-  "type, traffic, stable, canary, weight, steps, promote, gateway, gates",
+  "type, traffic, stable, canary, weight, steps, pause, promote, gateway, gates",
 );
 
 const abTestSchema = mapping(
@@ -959,6 +964,27 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: Push): 
         });
         if (steps.length > 0 && strategy.promote !== true && weight !== undefined && weight > 0 && !steps.includes(weight))
           push(at("weight"), weight, `expected one of the planned steps ${steps.join(", ")}`);
+      }
+      if (strategy.stable === undefined) {
+        // Tracked: the program walks `steps`, one per `pulumi up`.
+        if (strategy.weight !== undefined)
+          push(at("weight"), strategy.weight, "expected no weight without stable: the program takes the next of steps each pulumi up");
+        if (strategy.steps === undefined)
+          push(at("steps"), undefined, "expected the planned weights (the program walks them without stable)");
+        if (isObj(strategy.canary) && strategy.canary.image !== undefined)
+          push(at("canary", "image"), strategy.canary.image, "expected no canary image without stable: the canary runs the stack image");
+        steps?.forEach((w, i) => {
+          if (strategy.traffic === "replicas" && w > 50)
+            push(at("steps", i), w, "expected at most 50 with traffic 'replicas': canary replicas may not exceed stable's");
+          else if (strategy.traffic === "replicas" && replicas < 2)
+            push(at("steps", i), w, `expected at least 2 replicas to split by pod count, got ${replicas}`);
+        });
+        if (strategy.promote === true && strategy.pause === true)
+          push(at("pause"), true, "expected false with promote: true (promote ends the canary, pause holds it)");
+      } else {
+        if (weight === undefined && strategy.weight === undefined)
+          push(at("weight"), undefined, "expected an integer percentage between 0 and 100");
+        if (strategy.pause === true) push(at("pause"), true, "expected false with a pinned stable (hold by leaving weight as it is)");
       }
       // A canary by gateway without its own gateway uses the stack's (rollout:traffic); checkTraffic reports when there is none.
       if (strategy.traffic === "replicas" && strategy.gateway)

@@ -6,7 +6,7 @@
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { slotLabel } from "../lib/labels";
 import { PlanBase, shortDigest, surgeOf, workload } from "./plan";
-import { BlueGreenState, decideBlueGreen, otherSlot, recordOf, Slot, slotNames } from "./release";
+import { asBlueGreenRecord, BlueGreenState, decideBlueGreen, otherSlot, recordOf, Slot, slotNames } from "./release";
 import type { AppPlan, GatePlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
 type BlueGreen = Extract<StrategyConfig, { type: "blueGreen" }>;
@@ -30,7 +30,7 @@ export function pinnedState(s: BlueGreen & { slots: NonNullable<BlueGreen["slots
 /** This update's state: pinned in config, or decided from the app's last release. */
 export function blueGreenState(app: AppConfig, s: BlueGreen, ctx: PlanContext): BlueGreenState {
   if (s.slots) return pinnedState({ ...s, slots: s.slots });
-  return decideBlueGreen(ctx.releases?.[app.name], ctx.releaseKey ?? ctx.image, s);
+  return decideBlueGreen(asBlueGreenRecord(ctx.releases?.[app.name]), ctx.releaseKey ?? ctx.image, s);
 }
 
 export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, base: PlanBase): AppPlan {

@@ -5,6 +5,7 @@ import type { AppConfig, StrategyConfig } from "../config/schema";
 import { trackLabel } from "../lib/labels";
 import { describeGates } from "./blue-green";
 import { PlanBase, surgeOf, versionOf, workload } from "./plan";
+import { asCanaryRecord, canaryRecordOf, CanaryState, decideCanary } from "./release";
 import type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
 
 type Canary = Extract<StrategyConfig, { type: "canary" }>;
@@ -15,23 +16,39 @@ export function canaryReplicas(replicas: number, weight: number, traffic: "repli
   return Math.max(1, traffic === "replicas" ? Math.round((replicas * weight) / 100) : Math.ceil((replicas * weight) / 100));
 }
 
+/** This update's step: pinned in config (stable, weight, promote), or the next one after the app's last record. */
+export function canaryState(app: AppConfig, s: Canary, ctx: PlanContext): CanaryState {
+  if (s.stable) return { stable: { image: s.stable.image, key: s.stable.image }, weight: s.weight ?? 0, promote: s.promote, decision: "" };
+  return decideCanary(asCanaryRecord(ctx.releases?.[app.name]), ctx.releaseKey ?? ctx.image, {
+    steps: s.steps ?? [],
+    pause: s.pause,
+    promote: s.promote,
+  });
+}
+
 export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: PlanBase): AppPlan {
-  const stableV = versionOf(s.stable.image, ctx);
+  const state = canaryState(app, s, ctx);
+  const tracked = s.stable === undefined;
+  const weight = state.weight;
+  const tracking = tracked
+    ? { steps: [state.decision], release: canaryRecordOf(state, ctx.image, ctx.releaseKey ?? ctx.image) }
+    : { steps: [] as string[] };
+  const stableV = versionOf(state.stable?.image, ctx);
   const candidate = versionOf(s.canary.image, ctx);
   const canaryName = `${app.name}-canary`;
   const byGateway = s.traffic === "gateway";
   const gate: GatePlan | undefined = s.gates
     ? {
         name: `${canaryName}-gate`,
-        candidate: s.promote ? app.name : canaryName,
+        candidate: state.promote ? app.name : canaryName,
         service: canaryName,
         config: s.gates,
         after: [`service:${canaryName}`],
-        guards: s.promote ? `stable -> ${candidate.version}` : `canary weight ${s.weight}%`,
+        guards: state.promote ? `stable -> ${candidate.version}` : `canary weight ${weight}%`,
       }
     : undefined;
 
-  if (s.promote) {
+  if (state.promote) {
     const stable = workload(app, {
       name: app.name,
       trackLabels: { [trackLabel]: "stable" },
@@ -52,6 +69,7 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
       routes,
       gates: gate ? [gate] : [],
       steps: [
+        ...tracking.steps,
         ...(gate ? [`gate: ${describeGates(gate)} against the canary; a failure stops here`] : []),
         `roll stable Deployment ${app.name} to ${candidate.version} (${app.replicas} pods, up to ${stable.timeoutSeconds}s)`,
         ...(byGateway ? [`route 100% to ${app.name}`] : []),
@@ -61,10 +79,11 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
       peakPods: app.replicas + surgeOf(stable.update, app.replicas) + canaryReplicas(app.replicas, 50, s.traffic),
       minReadyPods: app.replicas,
       trafficTo: `${candidate.version} (100%)`,
+      ...(tracking.release ? { release: tracking.release } : {}),
     };
   }
 
-  const cReplicas = canaryReplicas(app.replicas, s.weight, s.traffic);
+  const cReplicas = canaryReplicas(app.replicas, weight, s.traffic);
   const sReplicas = byGateway ? app.replicas : app.replicas - cReplicas;
   const canaryW: WorkloadPlan[] =
     cReplicas > 0
@@ -85,7 +104,7 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
       : []),
   ];
   const weights = byGateway
-    ? [{ service: app.name, weight: 100 - s.weight }, ...(cReplicas > 0 ? [{ service: canaryName, weight: s.weight }] : [])]
+    ? [{ service: app.name, weight: 100 - weight }, ...(cReplicas > 0 ? [{ service: canaryName, weight }] : [])]
     : [];
   const routes = byGateway
     ? [
@@ -96,25 +115,34 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
         ]),
       ]
     : [];
-  const effective = byGateway ? s.weight : Math.round((100 * cReplicas) / app.replicas);
-  const stepIndex = s.steps ? s.steps.indexOf(s.weight) : -1;
+  const effective = byGateway ? weight : Math.round((100 * cReplicas) / app.replicas);
+  const stepIndex = tracked ? (state.step ?? -1) : s.steps ? s.steps.indexOf(weight) : -1;
   return {
     ...base,
-    strategy: `canary ${s.weight}% (${s.traffic})${stepIndex >= 0 ? ` step ${stepIndex + 1}/${s.steps!.length}` : ""}`,
+    strategy: `canary ${weight}% (${s.traffic})${stepIndex >= 0 ? ` step ${stepIndex + 1}/${s.steps!.length}` : ""}`,
     workloads: [stable, ...canaryW],
     services,
     routes,
     gates: gate ? [gate] : [],
-    steps:
-      cReplicas === 0
-        ? [`remove the canary: all traffic on stable ${stableV.version} (rollback)`]
+    steps: [
+      ...tracking.steps,
+      ...(cReplicas === 0
+        ? [
+            tracked
+              ? `no canary: all traffic on stable ${stableV.version}`
+              : `remove the canary: all traffic on stable ${stableV.version} (rollback)`,
+          ]
         : [
-            `apply canary Deployment ${canaryName} (${candidate.version}, ${cReplicas} pod(s)) and wait until available`,
+            `apply canary Deployment ${canaryName} (${candidate.version}, ${cReplicas} pod(s)) and wait until available` +
+              (byGateway
+                ? " (it gets no traffic until the route's weights change)"
+                : `; by replicas its pods join Service ${app.name} as soon as they are ready, before any gate, next to stable's current pods`),
             ...(gate ? [`gate: ${describeGates(gate)} against ${canaryName}; a failure stops here with traffic unchanged`] : []),
             byGateway
-              ? `set HTTPRoute ${app.name} weights: stable ${100 - s.weight} / canary ${s.weight}`
+              ? `set HTTPRoute ${app.name} weights: stable ${100 - weight} / canary ${weight}`
               : `scale stable ${app.name} to ${sReplicas}: Service ${app.name} spreads traffic over ${sReplicas} stable + ${cReplicas} canary pods (~${effective}% canary)`,
-          ],
+          ]),
+    ],
     podsAfter: sReplicas + cReplicas,
     // Stable shrinks only after the canary is up: the old stable count plus the canary, plus the
     // canary's surge when it replaces an older candidate (an upper bound).
@@ -122,6 +150,7 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
     minReadyPods: byGateway ? app.replicas : app.replicas - cReplicas,
     trafficTo:
       cReplicas === 0 ? `${stableV.version} (100%)` : `${stableV.version} (${100 - effective}%) / ${candidate.version} (${effective}%)`,
+    ...(tracking.release ? { release: tracking.release } : {}),
   };
 }
 

@@ -8,7 +8,7 @@ import { awaitTimeoutSeconds } from "../workloads/timeouts";
 import { planAbTest } from "./ab-test";
 import { planBlueGreen } from "./blue-green";
 import { planCanary } from "./canary";
-import type { BlueGreenRecord, Slot, SlotRecord } from "./release";
+import type { ReleaseRecord, Slot, SlotRecord } from "./release";
 import type { AppPlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
 export type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
@@ -164,10 +164,11 @@ export function withImage(plan: AppPlan, placeholder: string, image: string, ver
   };
 }
 
-function recordWithImage(r: BlueGreenRecord, placeholder: string, image: string): BlueGreenRecord {
+function recordWithImage(r: ReleaseRecord, placeholder: string, image: string): ReleaseRecord {
+  const sub = <T extends SlotRecord>(run: T): T => (run.image === placeholder ? { ...run, image } : run);
+  if ("stable" in r) return { stable: sub(r.stable), ...(r.canary ? { canary: sub(r.canary) } : {}) };
   const slots: Partial<Record<Slot, SlotRecord>> = {};
-  for (const [slot, run] of Object.entries(r.slots) as [Slot, SlotRecord][])
-    slots[slot] = run.image === placeholder ? { ...run, image } : run;
+  for (const [slot, run] of Object.entries(r.slots) as [Slot, SlotRecord][]) slots[slot] = sub(run);
   return { live: r.live, slots };
 }
 

@@ -20,12 +20,41 @@ export interface BlueGreenRecord {
   readonly slots: Readonly<Partial<Record<Slot, SlotRecord>>>;
 }
 
-/** The stack output `releases`: app name to its record. */
-export type ReleaseHistory = Readonly<Record<string, BlueGreenRecord>>;
+/** One canary app's state after a completed `pulumi up`: what stable runs, and the canary's step. */
+export interface CanaryRecord {
+  readonly stable: SlotRecord;
+  /** A canary in progress: its release and the index in `steps` it reached. */
+  readonly canary?: SlotRecord & { readonly step: number };
+}
 
-const slotRecord = z.object({ image: z.string().min(1), key: z.string().min(1) });
-const record = z.object({ live: z.enum(slotNames), slots: z.object({ blue: slotRecord.optional(), green: slotRecord.optional() }) });
-const history = z.record(z.string(), record);
+export type ReleaseRecord = BlueGreenRecord | CanaryRecord;
+
+/** The stack output `releases`: app name to its record. */
+export type ReleaseHistory = Readonly<Record<string, ReleaseRecord>>;
+
+const slotRecord = z.strictObject({ image: z.string().min(1), key: z.string().min(1) });
+const blueGreenRecord = z.strictObject({
+  live: z.enum(slotNames),
+  slots: z.strictObject({ blue: slotRecord.optional(), green: slotRecord.optional() }),
+});
+const canaryRecord = z.strictObject({
+  stable: slotRecord,
+  canary: slotRecord.extend({ step: z.int().min(0) }).optional(),
+});
+const history = z.record(z.string(), z.union([blueGreenRecord, canaryRecord]));
+
+/** A record as blue/green sees it: after a canary, what stable ran serves from slot blue. */
+export function asBlueGreenRecord(r: ReleaseRecord | undefined): BlueGreenRecord | undefined {
+  if (r === undefined || "live" in r) return r;
+  return { live: "blue", slots: { blue: r.stable } };
+}
+
+/** A record as a canary sees it: after blue/green, what the live slot ran is stable. */
+export function asCanaryRecord(r: ReleaseRecord | undefined): CanaryRecord | undefined {
+  if (r === undefined || "stable" in r) return r;
+  const live = r.slots[r.live];
+  return live ? { stable: live } : undefined;
+}
 
 /**
  * The `releases` output of an earlier update, or an empty history when there is none (a new
@@ -71,7 +100,7 @@ export interface BlueGreenIntent {
 /** A decision the record and the flags cannot support; the config key the user changes to fix it. */
 export class ReleaseConflict extends Error {
   constructor(
-    readonly key: "rollback" | "promote",
+    readonly key: "rollback" | "promote" | "type",
     message: string,
   ) {
     super(message);
@@ -158,4 +187,69 @@ export function recordOf(state: BlueGreenState, stackImage: string, key: string)
     else if (run !== "empty") slots[s] = run;
   }
   return { live: state.live, slots };
+}
+
+export interface CanaryIntent {
+  /** The planned weights, increasing. */
+  readonly steps: readonly number[];
+  /** Hold the canary at the step it reached. */
+  readonly pause: boolean;
+  /** Promote the canary in progress now, skipping the remaining steps. */
+  readonly promote: boolean;
+}
+
+export interface CanaryState {
+  /** What stable runs during this update (before a promotion rolls it); undefined: the stack image. */
+  readonly stable?: SlotRecord;
+  /** The canary's weight in this update (0: no canary). */
+  readonly weight: number;
+  /** The index in `steps` of that weight, when a canary runs. */
+  readonly step?: number;
+  /** Stable rolls to this update's image and the canary is removed. */
+  readonly promote: boolean;
+  readonly decision: string;
+}
+
+/**
+ * The next step of one canary app, one step per `pulumi up`: a new image starts at the first
+ * weight, the same image takes the next one (or holds while paused), and after the last weight
+ * the canary is promoted. The image stable runs ends any canary (an abort by releasing it again).
+ */
+export function decideCanary(previous: CanaryRecord | undefined, key: string, intent: CanaryIntent): CanaryState {
+  const { steps } = intent;
+  if (!previous) {
+    if (intent.promote) throw new ReleaseConflict("promote", "expected false on a first release: there is no canary to promote");
+    return { weight: 0, promote: false, decision: "first release: nothing serves yet, so stable takes this update's image (no canary)" };
+  }
+  const stable = previous.stable;
+  if (stable.key === key) {
+    if (intent.promote) throw new ReleaseConflict("promote", "expected false: stable already runs this update's image");
+    return previous.canary
+      ? { stable, weight: 0, promote: false, decision: `abort: stable's image again, the canary (${previous.canary.image}) is removed` }
+      : { stable, weight: 0, promote: false, decision: "unchanged: stable runs this update's image" };
+  }
+  const running = previous.canary?.key === key ? previous.canary : undefined;
+  if (!running) {
+    if (intent.promote)
+      throw new ReleaseConflict("promote", "expected false for a new release: promote ends a canary in progress; start it first");
+    return { stable, weight: steps[0], step: 0, promote: false, decision: `new canary: step 1/${steps.length} at ${steps[0]}%` };
+  }
+  const at = Math.min(running.step, steps.length - 1);
+  if (intent.promote)
+    return { stable, weight: 100, promote: true, decision: `promote at step ${at + 1}/${steps.length}: stable rolls to it` };
+  if (intent.pause)
+    return { stable, weight: steps[at], step: at, promote: false, decision: `paused at step ${at + 1}/${steps.length} (${steps[at]}%)` };
+  if (running.step + 1 >= steps.length)
+    return { stable, weight: 100, promote: true, decision: `every step passed: promote, stable rolls to it` };
+  const next = running.step + 1;
+  return { stable, weight: steps[next], step: next, promote: false, decision: `next step ${next + 1}/${steps.length} at ${steps[next]}%` };
+}
+
+/** The record a canary update leaves, with the stack image as `stackImage`. */
+export function canaryRecordOf(state: CanaryState, stackImage: string, key: string): CanaryRecord {
+  const current = { image: stackImage, key };
+  if (state.promote || !state.stable) return { stable: current };
+  return state.weight > 0 && state.step !== undefined
+    ? { stable: state.stable, canary: { ...current, step: state.step } }
+    : { stable: state.stable };
 }

@@ -1,6 +1,6 @@
 import type { AppConfig, DeploymentUpdate, GatesConfig } from "../config/schema";
 import type { Environment } from "../config/defaults";
-import type { BlueGreenRecord, ReleaseHistory } from "./release";
+import type { ReleaseHistory, ReleaseRecord } from "./release";
 
 export interface WorkloadPlan {
   /** Kubernetes object name. */
@@ -78,8 +78,8 @@ export interface AppPlan {
   readonly minReadyPods: number;
   /** Which version receives traffic after this update. */
   readonly trafficTo: string;
-  /** Blue/green: the record this update leaves (exported as `releases`, read by the next update). */
-  readonly release?: BlueGreenRecord;
+  /** Tracked blue/green or canary: the record this update leaves (exported as `releases`, read by the next update). */
+  readonly release?: ReleaseRecord;
 }
 
 export interface PlanContext {
@@ -88,7 +88,7 @@ export interface PlanContext {
   readonly image: string;
   /** Version label of the stack image (short commit or digest); may be a placeholder. */
   readonly version: string;
-  /** Blue/green without pinned slots: each app's record from the stack's last completed update. */
+  /** Tracked blue/green and canary apps: each app's record from the stack's last completed update. */
   readonly releases?: ReleaseHistory;
   /** Identity of this update's image, known before it is built (strategies/release.ts). */
   readonly releaseKey?: string;

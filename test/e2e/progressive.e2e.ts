@@ -269,6 +269,44 @@ describe("e2e canary (real pulumi up)", () => {
   });
 });
 
+describe("e2e canary without a pinned stable: releases walk their steps, one per `pulumi up` (real pulumi up)", () => {
+  // The same config for every `up`: only the image (and the pause flag) changes.
+  const walk = (extra: Record<string, unknown> = {}): App[] => [
+    app("walk", { replicas: 10, strategy: { type: "canary", steps: [20, 50], ...extra } }),
+  ];
+  const pods = () => podsByVersion(kc, "local-walk", "walk");
+  let s: Awaited<ReturnType<typeof variant>>;
+
+  it("release 1 is stable; release 2 walks 20% and 50% and is promoted; the canary Deployment is then gone", async () => {
+    s = await variant("walk", walk(), image(1));
+    await s.up();
+    await settle(pods, { [version(1)]: 10 });
+    await step(s, walk(), image(2));
+    await settle(pods, { [version(1)]: 8, [version(2)]: 2 });
+    await step(s, walk(), image(2));
+    await settle(pods, { [version(1)]: 5, [version(2)]: 5 });
+    await step(s, walk(), image(2));
+    await settle(pods, { [version(2)]: 10 });
+    assert.throws(() => getJsonSync(kc, ["deployment/walk-canary", "-n", "local-walk"]), /NotFound/);
+    assert.deepEqual((await s.outputs()).releases, { walk: { stable: { image: image(2), key: image(2) } } });
+  });
+
+  it("release 3: pause holds step 1, resuming takes step 2; releasing stable's image again aborts the canary", async () => {
+    await step(s, walk(), image(3));
+    await settle(pods, { [version(2)]: 8, [version(3)]: 2 });
+    await step(s, walk({ pause: true }), image(3));
+    await settle(pods, { [version(2)]: 8, [version(3)]: 2 });
+    assert.deepEqual((await s.outputs()).releases, {
+      walk: { stable: { image: image(2), key: image(2) }, canary: { image: image(3), key: image(3), step: 0 } },
+    });
+    await step(s, walk(), image(3));
+    await settle(pods, { [version(2)]: 5, [version(3)]: 5 });
+    await step(s, walk(), image(2));
+    await settle(pods, { [version(2)]: 10 });
+    assert.deepEqual((await s.outputs()).releases, { walk: { stable: { image: image(2), key: image(2) } } });
+  });
+});
+
 describe("e2e A/B testing (real pulumi up)", () => {
   it("the header-matching HTTPRoute sends X-Variant: b to B and the rest to A; the live Service selects A; B runs half of A's pods", async () => {
     const ab = [

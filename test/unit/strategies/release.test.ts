@@ -5,7 +5,17 @@ import { ConfigError, parseStackConfig } from "../../../config/load";
 import { appSchema } from "../../../config/schema";
 import { checkReleases, releaseKeyOf, trackedApps } from "../../../components/release-history";
 import { planApp } from "../../../strategies/plan";
-import { BlueGreenRecord, decideBlueGreen, parseReleaseHistory, recordOf, ReleaseConflict } from "../../../strategies/release";
+import {
+  asBlueGreenRecord,
+  asCanaryRecord,
+  BlueGreenRecord,
+  canaryRecordOf,
+  decideBlueGreen,
+  decideCanary,
+  parseReleaseHistory,
+  recordOf,
+  ReleaseConflict,
+} from "../../../strategies/release";
 import { localBase } from "../../support/stacks";
 
 const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;
@@ -244,5 +254,149 @@ describe("blue/green config without pinned slots", () => {
         e.problems[0].startsWith("rollout:apps[1].strategy.rollback: expected false: this update's image"),
     );
     assert.doesNotThrow(() => checkReleases(config, { releases: { demo: blueA_greenB_liveGreen }, releaseKey: B }));
+  });
+});
+
+describe("canary release decision: one step per `pulumi up`", () => {
+  const steps = [10, 25, 50];
+  const go = { steps, pause: false, promote: false };
+  const stableA = { image: A, key: A };
+
+  it("first release: stable takes the image, no canary; promote has nothing to promote", () => {
+    assert.deepEqual(decideCanary(undefined, A, go), {
+      weight: 0,
+      promote: false,
+      decision: "first release: nothing serves yet, so stable takes this update's image (no canary)",
+    });
+    assert.throws(
+      () => decideCanary(undefined, A, { ...go, promote: true }),
+      (e: unknown) => e instanceof ReleaseConflict && e.key === "promote",
+    );
+  });
+
+  it("a new image starts at the first weight; the same image walks the steps, then promotes", () => {
+    assert.deepEqual(decideCanary({ stable: stableA }, B, go), {
+      stable: stableA,
+      weight: 10,
+      step: 0,
+      promote: false,
+      decision: "new canary: step 1/3 at 10%",
+    });
+    const at = (step: number) => decideCanary({ stable: stableA, canary: { image: B, key: B, step } }, B, go);
+    assert.deepEqual([at(0).weight, at(0).step, at(0).promote], [25, 1, false]);
+    assert.deepEqual([at(1).weight, at(1).step, at(1).promote], [50, 2, false]);
+    assert.deepEqual([at(2).weight, at(2).promote], [100, true]);
+  });
+
+  it("pause holds the step reached; promote ends the canary early; another new image restarts at step 1", () => {
+    const running = { stable: stableA, canary: { image: B, key: B, step: 1 } };
+    assert.deepEqual(
+      [decideCanary(running, B, { ...go, pause: true }).weight, decideCanary(running, B, { ...go, pause: true }).step],
+      [25, 1],
+    );
+    assert.deepEqual(
+      [decideCanary(running, B, { ...go, promote: true }).weight, decideCanary(running, B, { ...go, promote: true }).promote],
+      [100, true],
+    );
+    assert.deepEqual([decideCanary(running, C, go).weight, decideCanary(running, C, go).step], [10, 0]);
+    assert.throws(
+      () => decideCanary(running, C, { ...go, promote: true }),
+      (e: unknown) => e instanceof ReleaseConflict && /start it first/.test(e.message),
+    );
+  });
+
+  it("stable's image again aborts a canary in progress; with none in progress nothing changes", () => {
+    const running = { stable: stableA, canary: { image: B, key: B, step: 1 } };
+    assert.deepEqual(
+      [decideCanary(running, A, go).weight, decideCanary(running, A, go).decision],
+      [0, `abort: stable's image again, the canary (${B}) is removed`],
+    );
+    assert.equal(decideCanary({ stable: stableA }, A, go).decision, "unchanged: stable runs this update's image");
+    assert.throws(() => decideCanary({ stable: stableA }, A, { ...go, promote: true }), /stable already runs/);
+  });
+
+  it("records: a step keeps stable and the canary's step; a promotion or a first release leaves only stable", () => {
+    assert.deepEqual(canaryRecordOf(decideCanary({ stable: stableA }, B, go), "<img>", B), {
+      stable: stableA,
+      canary: { image: "<img>", key: B, step: 0 },
+    });
+    assert.deepEqual(canaryRecordOf(decideCanary({ stable: stableA, canary: { image: B, key: B, step: 2 } }, B, go), "<img>", B), {
+      stable: { image: "<img>", key: B },
+    });
+    assert.deepEqual(canaryRecordOf(decideCanary(undefined, A, go), "<img>", A), { stable: { image: "<img>", key: A } });
+    assert.deepEqual(canaryRecordOf(decideCanary({ stable: stableA, canary: { image: B, key: B, step: 0 } }, A, go), "<img>", A), {
+      stable: stableA,
+    });
+  });
+
+  it("a strategy change carries the serving release over: blue/green's live slot becomes stable, and back", () => {
+    assert.deepEqual(asCanaryRecord(blueA_greenB_liveGreen), { stable: { image: B, key: B } });
+    assert.deepEqual(asBlueGreenRecord({ stable: stableA, canary: { image: B, key: B, step: 0 } }), {
+      live: "blue",
+      slots: { blue: stableA },
+    });
+    assert.deepEqual(parseReleaseHistory({ web: { stable: stableA, canary: { image: B, key: B, step: 1 } } }), {
+      web: { stable: stableA, canary: { image: B, key: B, step: 1 } },
+    });
+    assert.throws(() => parseReleaseHistory({ web: { stable: stableA, canary: { image: B, key: B, step: -1 } } }), /not a release record/);
+  });
+});
+
+describe("canary plan without a pinned stable", () => {
+  const app = (strategy: Record<string, unknown> = {}) =>
+    appSchema("local").parse({ name: "web", replicas: 10, strategy: { type: "canary", steps: [10, 30, 50], ...strategy } });
+  const plan = (releases: Record<string, unknown>, key: string, strategy: Record<string, unknown> = {}) =>
+    planApp(app(strategy), { environment: "local", image: "<stack>", version: "new", releases: releases as never, releaseKey: key });
+
+  it("step 2 by replicas: 3 canary pods of the stack image, stable keeps its recorded image at 7", () => {
+    const p = plan({ web: { stable: { image: A, key: A }, canary: { image: B, key: B, step: 0 } } }, B);
+    assert.deepEqual(
+      p.workloads.map((w) => [w.name, w.image, w.replicas]),
+      [
+        ["web", A, 7],
+        ["web-canary", "<stack>", 3],
+      ],
+    );
+    assert.equal(p.strategy, "canary 30% (replicas) step 2/3");
+    assert.equal(p.steps[0], "next step 2/3 at 30%");
+    assert.match(p.steps[1], /by replicas its pods join Service web as soon as they are ready, before any gate/);
+    assert.deepEqual(p.release, { stable: { image: A, key: A }, canary: { image: "<stack>", key: B, step: 1 } });
+  });
+
+  it("after the last step: stable rolls to the stack image and the canary goes", () => {
+    const p = plan({ web: { stable: { image: A, key: A }, canary: { image: B, key: B, step: 2 } } }, B);
+    assert.deepEqual(
+      p.workloads.map((w) => [w.name, w.image, w.replicas]),
+      [["web", "<stack>", 10]],
+    );
+    assert.deepEqual(p.release, { stable: { image: "<stack>", key: B } });
+  });
+
+  it("config: weight, a canary image or a step above 50 by replicas are refused without stable; pause is refused with it", () => {
+    const problems = (strategy: Record<string, unknown>): string[] => {
+      try {
+        parseStackConfig(
+          { ...localBase, "rollout:apps": [{ name: "web", replicas: 10, strategy: { type: "canary", ...strategy } }] },
+          "local",
+        );
+      } catch (e) {
+        return (e as ConfigError).problems as string[];
+      }
+      return [];
+    };
+    assert.deepEqual(problems({ steps: [10, 50] }), []);
+    assert.match(problems({ steps: [10, 50], weight: 10 }).join("\n"), /strategy\.weight: expected no weight without stable/);
+    assert.match(problems({ steps: [10, 60] }).join("\n"), /strategy\.steps\[1\]: expected at most 50 with traffic 'replicas'/);
+    assert.match(problems({}).join("\n"), /strategy\.steps: expected the planned weights/);
+    assert.match(
+      problems({ steps: [10], canary: { image: B } }).join("\n"),
+      /strategy\.canary\.image: expected no canary image without stable/,
+    );
+    assert.match(problems({ steps: [10], pause: true, promote: true }).join("\n"), /strategy\.pause: expected false with promote: true/);
+    assert.match(
+      problems({ stable: { image: A }, weight: 10, pause: true }).join("\n"),
+      /strategy\.pause: expected false with a pinned stable/,
+    );
+    assert.match(problems({ stable: { image: A } }).join("\n"), /strategy\.weight: expected an integer percentage between 0 and 100/);
   });
 });
