@@ -191,6 +191,7 @@ export class App extends pulumi.ComponentResource {
         trackLabels: w.trackLabels,
         replicas: w.replicas,
         update: w.update,
+        paused: w.paused,
         configMapName: inputs.configMapName,
         serviceAccountName,
         changeCause,

@@ -288,8 +288,13 @@ const rollingSchema = (env: Environment) =>
       type: z.literal("rolling"),
       maxSurge: intOrPercent.default(defaultsByEnvironment[env].maxSurge),
       maxUnavailable: intOrPercent.default(defaultsByEnvironment[env].maxUnavailable),
+      /**
+       * `kubectl rollout pause`: the Deployment is applied with spec.paused, so a new template is
+       * stored but not rolled out (and not awaited) until an update with pause: false resumes it.
+       */
+      pause: bool.default(false),
     },
-    "type, maxSurge, maxUnavailable",
+    "type, maxSurge, maxUnavailable, pause",
   );
 
 /** A version slot: an explicit digest, or (no image) the stack image this update deploys. */
@@ -650,7 +655,9 @@ export function deploymentUpdateOf(app: { strategy?: StrategyConfig }): Deployme
 /** The strategy of a Deployment that names none: the environment's default. */
 export function defaultStrategy(env: Environment): NonNullable<AppConfig["strategy"]> {
   const d = defaultsByEnvironment[env];
-  return d.strategy === "recreate" ? { type: "recreate" } : { type: "rolling", maxSurge: d.maxSurge, maxUnavailable: d.maxUnavailable };
+  return d.strategy === "recreate"
+    ? { type: "recreate" }
+    : { type: "rolling", maxSurge: d.maxSurge, maxUnavailable: d.maxUnavailable, pause: false };
 }
 
 export function isZero(v: IntOrPercent | undefined): boolean {

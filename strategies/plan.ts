@@ -125,6 +125,20 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
     case "rolling": {
       const surge = resolveIntOrPercent(strategy.maxSurge, app.replicas, true);
       const unavailable = resolveIntOrPercent(strategy.maxUnavailable, app.replicas, false);
+      if (strategy.pause)
+        return {
+          ...base,
+          strategy: "rolling (paused)",
+          workloads: [{ ...main, paused: true }],
+          services: [live],
+          steps: [
+            `apply Deployment ${app.name} paused (spec.paused): its template is stored, no pod changes and pulumi up does not wait; set pause: false to resume the rollout`,
+          ],
+          podsAfter: app.replicas,
+          peakPods: app.replicas,
+          minReadyPods: app.replicas,
+          trafficTo: `unchanged (paused; ${version} once resumed)`,
+        };
       return {
         ...base,
         strategy: "rolling",

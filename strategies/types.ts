@@ -14,6 +14,8 @@ export interface WorkloadPlan {
   readonly update: DeploymentUpdate;
   /** `idle` or `canary`: not the main serving track (policies exempt it from replicas > 1). */
   readonly role?: "idle" | "canary";
+  /** Applied with spec.paused: the controller holds the rollout, `pulumi up` does not wait for it. */
+  readonly paused?: boolean;
   /** Seconds `pulumi up` waits for it. */
   readonly timeoutSeconds: number;
   /** Plan entries (`service:x`, `gate:x`) that must complete first, e.g. scale-down after a switch. */

@@ -38,6 +38,8 @@ export interface WorkloadArgs {
   readonly annotations?: Readonly<Labels>;
   /** How the Deployment replaces its pods; defaults to the app's. */
   readonly update?: DeploymentUpdate;
+  /** Applied with spec.paused (`kubectl rollout pause`): nothing rolls, so nothing is awaited. */
+  readonly paused?: boolean;
 }
 
 function meta(args: WorkloadArgs, extra: Labels): Meta {
@@ -75,10 +77,13 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: meta(args, {
-      ...deploymentAwait(args),
-      [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)),
-    }),
+    metadata: meta(
+      args,
+      args.paused
+        ? // A paused Deployment never completes a rollout: any await would run into its timeout.
+          { [skipAwaitAnnotation]: "true" }
+        : { ...deploymentAwait(args), [timeoutAnnotation]: String(awaitTimeoutSeconds(app, args.replicas, strategy)) },
+    ),
     spec: {
       replicas: initialReplicas(args),
       selector: { matchLabels: { ...selectorLabels(args.id), ...args.trackLabels } },
@@ -90,6 +95,7 @@ export function deployment(args: WorkloadArgs): Plain<k8s.types.input.apps.v1.De
       minReadySeconds: app.minReadySeconds,
       progressDeadlineSeconds: app.progressDeadlineSeconds,
       revisionHistoryLimit: app.revisionHistoryLimit,
+      ...(args.paused ? { paused: true } : {}),
     },
   };
 }

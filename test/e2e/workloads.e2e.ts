@@ -10,6 +10,35 @@ import { app, image, seconds, step, variant, version } from "./support";
 const kc = e2e.kubeconfig;
 
 describe("e2e workloads (real pulumi up)", () => {
+  it("pause then resume (`kubectl rollout pause/resume`): a paused release changes no pod and returns at once; resuming rolls it out and awaits it", async () => {
+    const rolling = (pause: boolean) => [
+      app("pause", {
+        replicas: 4,
+        strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0, pause },
+        podAnnotations: { "rollout.dev/ready-delay": "2s" },
+      }),
+    ];
+    const s = await variant("pause", rolling(false), image(1));
+    await s.up();
+    await readyEndpoints(kc, "local-pause", "pause", 4);
+    const t0 = Date.now();
+    await step(s, rolling(true), image(2));
+    const pausedTook = seconds(t0);
+    const d = getJsonSync(kc, ["deployment/pause", "-n", "local-pause"]);
+    assert.equal(d.spec.paused, true);
+    assert.equal(d.spec.template.spec.containers[0].image, image(2), "the new template is stored");
+    // Give the controller time to (not) act, then count: every pod is still v1.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.deepEqual(podsByVersion(kc, "local-pause", "pause"), { [version(1)]: 4 });
+    assert.ok(pausedTook < 15, `a paused update waits for nothing, took ${pausedTook}s`);
+    await step(s, rolling(false), image(2));
+    // `pulumi up` returned only after the rollout: every pod is v2 and available, no v1 left.
+    assert.deepEqual(podsByVersion(kc, "local-pause", "pause"), { [version(2)]: 4 });
+    const after = getJsonSync(kc, ["deployment/pause", "-n", "local-pause"]);
+    assert.equal(after.spec.paused, undefined);
+    assert.equal(after.status.availableReplicas, 4);
+  });
+
   it("rolling: 10 replicas, maxSurge 2, maxUnavailable 0 never drop below 10 ready endpoints, peak at 12 pods, and only the Deployment changes", async () => {
     const apps = [
       app("roll", {

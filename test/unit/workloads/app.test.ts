@@ -122,6 +122,26 @@ describe("workloads: Deployment pod lifecycle", () => {
     assert.equal(d.spec.revisionHistoryLimit, 10);
   });
 
+  it("pause: the Deployment is applied with spec.paused and skipAwait, and no await annotation that could only time out", async () => {
+    const r = await runApps([{ name: "demo", replicas: 3, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0, pause: true } }]);
+    const d = one(r, T.deployment).props;
+    assert.equal(d.spec.paused, true);
+    const awaits = Object.fromEntries(
+      Object.entries(d.metadata.annotations as Record<string, string>).filter(([k]) => k.startsWith("pulumi.com/")),
+    );
+    assert.deepEqual(awaits, { "pulumi.com/skipAwait": "true" });
+    const resumed = one(
+      await runApps([{ name: "demo", replicas: 3, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0 } }]),
+      T.deployment,
+    ).props;
+    assert.equal(resumed.spec.paused, undefined);
+    assert.equal(resumed.metadata.annotations["pulumi.com/skipAwait"], undefined);
+    assert.equal(
+      resumed.metadata.annotations["pulumi.com/waitFor"],
+      JSON.stringify(["jsonpath={.status.updatedReplicas}=3", "jsonpath={.status.availableReplicas}=3", "jsonpath={.status.replicas}=3"]),
+    );
+  });
+
   it("names in each workload's change cause what it runs: a pinned slot its own digest, not the stack image", async () => {
     const pinned = `registry.example/team/okeydokey@sha256:${"1".repeat(64)}`;
     const r = await runApps([
