@@ -9,6 +9,7 @@ import type { ReleaseRecord } from "../strategies/release";
 import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
 import * as objects from "../workloads/objects";
 import { gkeServiceAccountAnnotation } from "./app-identity";
+import { ConfigRevisionPruner } from "./config-revisions";
 import { RolloutGate } from "./gate";
 import type { ReleaseInputs } from "./release-history";
 
@@ -146,6 +147,20 @@ export class App extends pulumi.ComponentResource {
     const created = createInOrder(entries);
     const live = this.plan.services.find((s) => s.purpose === "live");
     this.serviceName = live ? (created.get(`service:${live.name}`) as k8s.core.v1.Service).metadata.name : pulumi.output("");
+
+    // Retained ConfigMaps that no kept ReplicaSet names any more go after a config change.
+    if (cmSpec && app.kind === "Deployment" && args.kubeAccess)
+      new ConfigRevisionPruner(
+        `${name}-config-revisions`,
+        {
+          namespace: ns.metadata.name,
+          app: app.name,
+          current: cmSpec.metadata!.name as string,
+          kubeconfig: args.kubeAccess.kubeconfig,
+          context: args.kubeAccess.context,
+        },
+        { parent: this, dependsOn: [...created.values()] },
+      );
 
     const budget = objects.pdbBudget(app, defaultsByEnvironment[environment].pdb);
     if (budget) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, objects.podDisruptionBudget(app, id, budget), inNs);

@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as childProcess from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import type { GatesConfig } from "../config/schema";
 import * as gates from "../lib/gates";
+import { kubectlArgs } from "../lib/kubectl";
 
 export interface RolloutGateInputs {
   readonly namespace: pulumi.Input<string>;
@@ -27,16 +25,7 @@ export interface RolloutGateInputs {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function runChecks(inputs: Record<string, any>): Promise<void> {
   const cfg = inputs.config;
-  const kubeArgs: string[] = [];
-  if (inputs.kubeconfig) {
-    let file = inputs.kubeconfig;
-    if (inputs.kubeconfig.trim().startsWith("{") || inputs.kubeconfig.includes("apiVersion")) {
-      file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "gate-")), "kubeconfig");
-      fs.writeFileSync(file, inputs.kubeconfig, { mode: 0o600 });
-    }
-    kubeArgs.push("--kubeconfig", file);
-  }
-  if (inputs.context) kubeArgs.push("--context", inputs.context);
+  const kubeArgs = kubectlArgs(inputs.kubeconfig, inputs.context);
   if (cfg.smoke) {
     const results: gates.SmokeResult[] = [];
     for (let i = 0; i < cfg.smoke.attempts; i++) {

@@ -142,4 +142,25 @@ describe("e2e config revisions", () => {
     for (const name of [a, b]) assert.equal(getJsonSync(kc, [`configmap/${name}`, "-n", "local-cfg"]).immutable, true);
     assert.equal(getJsonSync(kc, [`configmap/${a}`, "-n", "local-cfg"]).data.GREETING, "A");
   });
+
+  it("ConfigMaps of revisions beyond revisionHistoryLimit are deleted after a config change; kept revisions keep theirs", async () => {
+    const cfg = (greeting: string) => [app("prune", { replicas: 2, revisionHistoryLimit: 1, config: { GREETING: greeting } })];
+    const s = await variant("prune", cfg("A"), image(1));
+    await s.up();
+    const configMaps = () =>
+      (getJsonSync(kc, ["configmaps", "-n", "local-prune", "-l", "app.kubernetes.io/name=prune"]).items as KubeJson[])
+        .map((c) => c.data.GREETING as string)
+        .sort();
+    await step(s, cfg("B"), image(1));
+    // B runs, A's ReplicaSet is the one kept revision: both ConfigMaps stay.
+    assert.deepEqual(configMaps(), ["A", "B"]);
+    await step(s, cfg("C"), image(1));
+    await step(s, cfg("D"), image(1));
+    // D runs, C is the kept revision; A's ReplicaSet went two rollouts ago, so its ConfigMap is gone.
+    // (B's goes at D or, if its ReplicaSet was removed a moment after D's await, at the next change.)
+    const left = configMaps();
+    assert.ok(!left.includes("A") && left.includes("C") && left.includes("D") && left.length <= 3, JSON.stringify(left));
+    const rs = (getJsonSync(kc, ["replicasets", "-n", "local-prune"]).items as KubeJson[]).length;
+    assert.ok(rs <= 2, `revisionHistoryLimit 1 keeps the current and one old ReplicaSet, found ${rs}`);
+  });
 });
