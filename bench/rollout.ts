@@ -249,28 +249,107 @@ async function bench(): Promise<Row[]> {
   return rows;
 }
 
+interface ReleaseRow {
+  release: string;
+  pulumiUps: number;
+  pulumiSeconds: number;
+  /** What the controllers need at least: waves of `delay`, summed over the ups. */
+  limitSeconds: number;
+  peakPods: number;
+  planPeakPods: number;
+  minReadyEndpoints: number;
+  planMinReadyPods: number;
+}
+
+interface ReleaseCase {
+  release: string;
+  app: App;
+  /** Images of the ups that make one whole release after the first release (v1). */
+  versions: number[];
+  limitSeconds: number;
+}
+
+// Tracked strategies: nothing but the image changes between releases (strategies/release.ts).
+const releaseCases: ReleaseCase[] = [
+  // v1 serves from blue; v2 goes to the empty green slot (one wave: no old pods to replace), then live switches.
+  {
+    release: "blue-green, tracked (v1 -> v2, autoPromote)",
+    app: { name: "bbgrelease", ...common, strategy: { type: "blueGreen", autoPromote: true } },
+    versions: [2],
+    limitSeconds: delay,
+  },
+  // Three ups of the same image: 20% (2 canary pods, one wave), 50% (3 more, one wave), promote
+  // (stable rolls 10 pods with surge 25%: ceil(10/3) waves).
+  {
+    release: "canary, tracked (steps 20, 50, then promote)",
+    app: { name: "bcanrelease", ...common, strategy: { type: "canary", steps: [20, 50] } },
+    versions: [2, 2, 2],
+    limitSeconds: delay + delay + Math.ceil(N / 3) * delay,
+  },
+];
+
+async function benchReleases(): Promise<ReleaseRow[]> {
+  const rows: ReleaseRow[] = [];
+  for (const c of releaseCases) {
+    const stack = await openLocalVariant(`bench-${c.app.name}`, [c.app], localImage(1), { stateDir, kubeconfig });
+    await stack.up();
+    let seconds = 0;
+    let peak = 0;
+    let minReady = Number.POSITIVE_INFINITY;
+    let planPeak = 0;
+    let planMin = Number.POSITIVE_INFINITY;
+    for (const v of c.versions) {
+      const m = await measuredUp(stack, [c.app], v, { kind: "deployment", name: c.app.name }, c.app.name);
+      const plan = ((await stack.outputs()).rolloutPlan as { peakPods: number; minReadyPods: number }[])[0];
+      seconds += m.seconds;
+      peak = Math.max(peak, m.obs.peakPods);
+      minReady = Math.min(minReady, m.obs.minReadyEndpoints);
+      planPeak = Math.max(planPeak, plan.peakPods);
+      planMin = Math.min(planMin, plan.minReadyPods);
+    }
+    await stack.destroy();
+    rows.push({
+      release: c.release,
+      pulumiUps: c.versions.length,
+      pulumiSeconds: round(seconds),
+      limitSeconds: c.limitSeconds,
+      peakPods: peak,
+      planPeakPods: planPeak,
+      minReadyEndpoints: minReady,
+      planMinReadyPods: planMin,
+    });
+  }
+  return rows;
+}
+
+function table<T extends object>(rows: T[]): string {
+  const cols = Object.keys(rows[0]) as (keyof T)[];
+  const cell = (v: unknown) => (v === null ? "-" : String(v));
+  return [
+    `| ${cols.join(" | ")} |`,
+    `|${cols.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${cols.map((c) => cell(r[c])).join(" | ")} |`),
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const json = process.argv.includes("--json");
   if (!clusterIsUp(kubeconfig)) throw new Error(`no control plane at ${kubeconfig}: run npm run cluster:up first`);
   if (!json) console.log(formatVersions(engineVersions()));
-  const namespaces = cases.flatMap((c) => [
-    `local-${c.apps("first")[0].name}`,
-    `local-${c.apps("first")[0].name}k`,
-    `cd-bench-${c.apps("first")[0].name}`,
-    `gw-bench-${c.apps("first")[0].name}`,
-  ]);
+  const names = [...cases.map((c) => c.apps("first")[0].name), ...releaseCases.map((c) => c.app.name)];
+  const namespaces = names.flatMap((n) => [`local-${n}`, `local-${n}k`, `cd-bench-${n}`, `gw-bench-${n}`]);
   // A previous run's namespaces may still be terminating: start from none.
   kubectl(kubeconfig, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=true", "--timeout=180s"]);
-  const rows = await bench();
+  const only = process.env.BENCH_ONLY; // "steps" or "releases": one table
+  const rows = only === "releases" ? [] : await bench();
+  const releases = only === "steps" ? [] : await benchReleases();
   kubectl(kubeconfig, ["delete", "namespace", ...namespaces, "--ignore-not-found", "--wait=false"]);
   if (json) {
-    console.log(JSON.stringify(rows, null, 2));
+    console.log(JSON.stringify({ steps: rows, releases }, null, 2));
     return;
   }
-  const cols = Object.keys(rows[0]) as (keyof Row)[];
-  const cell = (v: unknown) => (v === null ? "-" : String(v));
-  console.log(`| ${cols.join(" | ")} |\n|${cols.map(() => "---").join("|")}|`);
-  for (const r of rows) console.log(`| ${cols.map((c) => cell(r[c])).join(" | ")} |`);
+  if (rows.length > 0) console.log(table(rows));
+  if (releases.length > 0) console.log(`\nWhole releases, tracked (only the image changes):\n${table(releases)}`);
 }
 
 main().catch((e: Error) => {

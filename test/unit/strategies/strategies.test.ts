@@ -253,6 +253,15 @@ describe("strategy: A/B testing", () => {
       ["demo-a"],
     );
     assert.equal(one(r, T.deployment, "demo-b").props.spec.replicas, 2);
+    // The live Service (what the rest of the cluster calls) selects A only, as the plan says.
+    assert.deepEqual(
+      ["demo", "demo-a", "demo-b"].map((n) => one(r, T.service, n).props.spec.selector),
+      [
+        { "app.kubernetes.io/name": "demo", "app.kubernetes.io/instance": "local-demo", "rollout.dev/variant": "a" },
+        { "app.kubernetes.io/name": "demo", "app.kubernetes.io/instance": "local-demo", "rollout.dev/variant": "a" },
+        { "app.kubernetes.io/name": "demo", "app.kubernetes.io/instance": "local-demo", "rollout.dev/variant": "b" },
+      ],
+    );
     const byHeader = plan({
       strategy: { type: "abTest", gateway, a: { image: v1 }, b: {}, match: { header: { name: "X-Variant", value: "b" } } },
     });
