@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { Environment } from "../config/defaults";
 import { defaultsByEnvironment } from "../config/defaults";
 import type { AppConfig } from "../config/schema";
-import { AppIdentity, commonLabels, namespaceOf, roleAnnotation } from "../lib/labels";
+import { AppIdentity, commonLabels, labelValue, namespaceOf, roleAnnotation } from "../lib/labels";
 import { planApp, withImage } from "../strategies/plan";
 import type { ReleaseRecord } from "../strategies/release";
 import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
@@ -11,6 +11,7 @@ import * as objects from "../workloads/objects";
 import { gkeServiceAccountAnnotation } from "./app-identity";
 import { ConfigRevisionPruner } from "./config-revisions";
 import { RolloutGate } from "./gate";
+import { leafMarker, withLeaves } from "./leaves";
 import type { ReleaseInputs } from "./release-history";
 
 /** Placeholder the plan uses for "the stack image"; the component substitutes the real digest. */
@@ -123,7 +124,7 @@ export class App extends pulumi.ComponentResource {
               // names what this workload runs, so a pinned slot is not touched by a new stack image.
               changeCause: pulumi.interpolate`pulumi up --stack ${args.stack}: ${orStack(w.version, args.version)} (${orStack(w.image, args.image)})`,
               configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined,
-              serviceAccountName: sa.metadata.name,
+              serviceAccountName: app.name,
             },
             { ...inNs, dependsOn: [...podDeps, ...deps] },
           ),
@@ -191,43 +192,44 @@ export class App extends pulumi.ComponentResource {
       version: pulumi.Input<string>;
       changeCause: pulumi.Output<string>;
       configMapName?: string;
-      serviceAccountName: pulumi.Output<string>;
+      /** Known: the ServiceAccount's own name (the pods depend on the ServiceAccount resource). */
+      serviceAccountName: string;
     },
     opts: pulumi.CustomResourceOptions,
   ): pulumi.CustomResource {
-    const args = pulumi
-      .all([inputs.image, inputs.version, inputs.changeCause, inputs.serviceAccountName])
-      .apply(([image, version, changeCause, serviceAccountName]): objects.WorkloadArgs => ({
-        app,
-        id,
-        name: w.name,
-        image,
-        version,
-        trackLabels: w.trackLabels,
-        replicas: w.replicas,
-        update: w.update,
-        paused: w.paused,
-        configMapName: inputs.configMapName,
-        serviceAccountName,
-        changeCause,
-        annotations: w.role ? { [roleAnnotation]: w.role } : undefined,
-      }));
+    // Built once with markers for the three values a preview may not know (a new digest, its
+    // version label, the change-cause naming it): every other field is known in the preview.
+    const args: objects.WorkloadArgs = {
+      app,
+      id,
+      name: w.name,
+      image: leafMarker("image"),
+      version: leafMarker("version"),
+      trackLabels: w.trackLabels,
+      replicas: w.replicas,
+      update: w.update,
+      paused: w.paused,
+      configMapName: inputs.configMapName,
+      serviceAccountName: inputs.serviceAccountName,
+      changeCause: leafMarker("changeCause"),
+      annotations: w.role ? { [roleAnnotation]: w.role } : undefined,
+    };
+    // The version is only ever a label value, which the builders sanitise.
+    const leaves = { image: inputs.image, version: pulumi.output(inputs.version).apply(labelValue), changeCause: inputs.changeCause };
+    const build = <M, S>(o: { metadata?: M; spec?: S }) => ({
+      metadata: withLeaves(o.metadata as NonNullable<M>, leaves),
+      spec: withLeaves(o.spec as NonNullable<S>, leaves),
+    });
     const resourceName = `${w.name}-${w.kind.toLowerCase()}`;
     // The HPA owns spec.replicas after creation; the provider then keeps the live value.
     if (app.hpa && w.role === undefined) opts = { ...opts, ignoreChanges: ["spec.replicas"] };
     switch (w.kind) {
-      case "StatefulSet": {
-        const o = args.apply((a) => objects.statefulSet(a, `${app.name}-headless`));
-        return new k8s.apps.v1.StatefulSet(resourceName, { metadata: part(o, "metadata"), spec: part(o, "spec") }, opts);
-      }
-      case "DaemonSet": {
-        const o = args.apply(objects.daemonSet);
-        return new k8s.apps.v1.DaemonSet(resourceName, { metadata: part(o, "metadata"), spec: part(o, "spec") }, opts);
-      }
-      default: {
-        const o = args.apply(objects.deployment);
-        return new k8s.apps.v1.Deployment(resourceName, { metadata: part(o, "metadata"), spec: part(o, "spec") }, opts);
-      }
+      case "StatefulSet":
+        return new k8s.apps.v1.StatefulSet(resourceName, build(objects.statefulSet(args, `${app.name}-headless`)), opts);
+      case "DaemonSet":
+        return new k8s.apps.v1.DaemonSet(resourceName, build(objects.daemonSet(args)), opts);
+      default:
+        return new k8s.apps.v1.Deployment(resourceName, build(objects.deployment(args)), opts);
     }
   }
 
@@ -276,14 +278,6 @@ export class App extends pulumi.ComponentResource {
       opts,
     );
   }
-}
-
-/** A field the workload builders always set (their types mark every field optional, like the API's). */
-function part<T, K extends keyof T>(o: pulumi.Output<T>, key: K): pulumi.Output<NonNullable<T[K]>> {
-  return o.apply((x) => {
-    if (x[key] === undefined) throw new Error(`workload builder left ${String(key)} unset`);
-    return x[key] as NonNullable<T[K]>;
-  });
 }
 
 /** Creates entries once everything they come `after` exists; a cycle in the plan is a bug. */
