@@ -307,6 +307,40 @@ describe("e2e canary without a pinned stable: releases walk their steps, one per
   });
 });
 
+describe("e2e canary by gateway weights without a pinned stable (real pulumi up)", () => {
+  it("each `pulumi up` of the same image sets the next step's weights on the HTTPRoute; the last promotes and routes 100% to stable", async () => {
+    const walk = [
+      app("gwalk", {
+        replicas: 4,
+        strategy: { type: "canary", traffic: "gateway", gateway: { name: "public", namespace: "default" }, steps: [10, 40] },
+      }),
+    ];
+    const weights = () =>
+      (getJsonSync(kc, ["httproute/gwalk", "-n", "local-gwalk"]).spec.rules[0].backendRefs as { name: string; weight: number }[]).map(
+        (b) => [b.name, b.weight],
+      );
+    const s = await variant("gwalk", walk, image(1));
+    await s.up();
+    assert.deepEqual(weights(), [["gwalk", 100]]);
+    await step(s, walk, image(2));
+    assert.deepEqual(weights(), [
+      ["gwalk", 90],
+      ["gwalk-canary", 10],
+    ]);
+    await step(s, walk, image(2));
+    assert.deepEqual(weights(), [
+      ["gwalk", 60],
+      ["gwalk-canary", 40],
+    ]);
+    // Stable keeps its full size while the route moves weight: 4 stable pods and the canary beside them.
+    assert.deepEqual(podsByVersion(kc, "local-gwalk", "gwalk"), { [version(1)]: 4, [version(2)]: 2 });
+    await step(s, walk, image(2));
+    assert.deepEqual(weights(), [["gwalk", 100]]);
+    assert.equal(getJsonSync(kc, ["deployment/gwalk", "-n", "local-gwalk"]).spec.template.spec.containers[0].image, image(2));
+    assert.deepEqual((await s.outputs()).releases, { gwalk: { stable: { image: image(2), key: image(2) } } });
+  });
+});
+
 describe("e2e A/B testing (real pulumi up)", () => {
   it("the header-matching HTTPRoute sends X-Variant: b to B and the rest to A; the live Service selects A; B runs half of A's pods", async () => {
     const ab = [
