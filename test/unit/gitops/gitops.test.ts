@@ -30,6 +30,17 @@ const gitops = {
   secretsProvider: KMS,
   credentials: { workloadIdentity: DEPLOYER },
 };
+/** `gitops` with the documented defaults, written out (not taken from the schema under test). */
+const withDefaults = (over: Partial<GitopsConfig> = {}): GitopsConfig =>
+  ({
+    ...gitops,
+    branch: "main",
+    repoDir: ".",
+    namespace: "pulumi-gitops",
+    serviceAccount: "pulumi-workspace",
+    resyncSeconds: 300,
+    ...over,
+  }) as GitopsConfig;
 
 const PROMOTED = `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"a".repeat(64)}`;
 /** Production in GitOps mode: the promoted digest is committed (prebuilt), not read from staging. */
@@ -57,14 +68,7 @@ describe("GitOps mode (rollout:gitops)", function () {
   describe("config", function () {
     it("fills the documented defaults", function () {
       const config = parseStackConfig(production({ "rollout:gitops": gitops }), "production");
-      assert.deepEqual(config.gitops, {
-        ...gitops,
-        branch: "main",
-        repoDir: ".",
-        namespace: "pulumi-gitops",
-        serviceAccount: "pulumi-workspace",
-        resyncSeconds: 300,
-      });
+      assert.deepEqual(config.gitops, withDefaults());
       assert.equal(parseStackConfig(committedConfig("production"), "production").gitops, undefined);
     });
 
@@ -148,16 +152,7 @@ describe("GitOps mode (rollout:gitops)", function () {
   });
 
   describe("objects (lib/gitops.ts)", function () {
-    const config = (over: Partial<GitopsConfig> = {}): GitopsConfig =>
-      ({
-        ...gitops,
-        branch: "main",
-        repoDir: ".",
-        namespace: "pulumi-gitops",
-        serviceAccount: "pulumi-workspace",
-        resyncSeconds: 300,
-        ...over,
-      }) as GitopsConfig;
+    const config = withDefaults;
 
     it("branch refs are fully qualified", function () {
       assert.equal(branchRef("main"), "refs/heads/main");

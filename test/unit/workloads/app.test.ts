@@ -298,15 +298,6 @@ describe("workloads: DaemonSet", () => {
     assert.equal(d.spec.template.spec.topologySpreadConstraints, undefined);
   });
 
-  it("awaits a RollingUpdate without a partition by counts too: all 3 updated, ready and available", async () => {
-    const r = await runApps([{ name: "db", kind: "StatefulSet", replicas: 3 }], "staging");
-    assert.deepEqual(JSON.parse(one(r, T.statefulSet).props.metadata.annotations["pulumi.com/waitFor"]), [
-      "jsonpath={.status.updatedReplicas}=3",
-      "jsonpath={.status.readyReplicas}=3",
-      "jsonpath={.status.availableReplicas}=3",
-    ]);
-  });
-
   it("does not make pulumi up wait for OnDelete", async () => {
     const r = await runApps([{ name: "agent", kind: "DaemonSet", daemonSet: { updateStrategy: "OnDelete" } }]);
     const d = one(r, T.daemonSet).props;
