@@ -6,7 +6,8 @@ import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, labelValue, namespaceOf, roleAnnotation } from "../lib/labels";
 import { planApp, withImage } from "../strategies/plan";
 import type { ReleaseRecord } from "../strategies/release";
-import type { AppPlan, GatePlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
+import type { AppPlan, GatePlan, RevertPlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
+import type { Revert } from "../lib/gates";
 import * as objects from "../workloads/objects";
 import { gkeServiceAccountAnnotation } from "./app-identity";
 import { ConfigRevisionPruner } from "./config-revisions";
@@ -137,7 +138,7 @@ export class App extends pulumi.ComponentResource {
       ...this.plan.gates.map((g): Entry => ({
         key: `gate:${g.name}`,
         after: g.after,
-        create: (deps) => this.gate(g, id, args, { parent: this, dependsOn: deps }),
+        create: (deps) => this.gate(g, app, id, args, { parent: this, dependsOn: deps }),
       })),
       ...this.plan.routes.map((r): Entry => ({
         key: `route:${r.name}`,
@@ -212,7 +213,10 @@ export class App extends pulumi.ComponentResource {
       configMapName: inputs.configMapName,
       serviceAccountName: inputs.serviceAccountName,
       changeCause: leafMarker("changeCause"),
-      annotations: w.role ? { [roleAnnotation]: w.role } : undefined,
+      annotations:
+        w.role || w.revertible
+          ? { ...(w.role ? { [roleAnnotation]: w.role } : {}), ...(w.revertible ? { [objects.patchForceAnnotation]: "true" } : {}) }
+          : undefined,
     };
     // The version is only ever a label value, which the builders sanitise.
     const leaves = { image: inputs.image, version: pulumi.output(inputs.version).apply(labelValue), changeCause: inputs.changeCause };
@@ -263,7 +267,7 @@ export class App extends pulumi.ComponentResource {
     );
   }
 
-  private gate(g: GatePlan, id: AppIdentity, args: AppArgs, opts: pulumi.CustomResourceOptions): RolloutGate {
+  private gate(g: GatePlan, app: AppConfig, id: AppIdentity, args: AppArgs, opts: pulumi.CustomResourceOptions): RolloutGate {
     const candidate = this.plan.workloads.find((w) => w.name === g.candidate)?.image ?? stackImage;
     return new RolloutGate(
       g.name,
@@ -272,12 +276,23 @@ export class App extends pulumi.ComponentResource {
         service: g.service,
         config: g.config,
         candidate: orStack(candidate, args.image),
+        ...(g.step ? { step: g.step } : {}),
+        ...(g.onFailure ? { revert: renderRevert(g.onFailure, app, id) } : {}),
         kubeconfig: args.kubeAccess?.kubeconfig,
         context: args.kubeAccess?.context,
       },
       opts,
     );
   }
+}
+
+/** A failed gate's revert as kubectl applies it: the route's rules rendered as the program renders them. */
+function renderRevert(r: RevertPlan, app: AppConfig, id: AppIdentity): Revert {
+  return {
+    scale: r.scale,
+    ...(r.route ? { route: { name: r.route.name, rules: (objects.httpRoute(app, id, r.route).spec as { rules: unknown[] }).rules } } : {}),
+    summary: r.summary,
+  };
 }
 
 /** Creates entries once everything they come `after` exists; a cycle in the plan is a bug. */

@@ -10,6 +10,10 @@ export interface RolloutGateInputs {
   readonly config: GatesConfig;
   /** The version under test: a new version re-runs the gate. */
   readonly candidate: pulumi.Input<string>;
+  /** The traffic step under test (canary): a new step re-runs the gate for the same image. */
+  readonly step?: string;
+  /** Canary: what a failure puts back on the live objects before `pulumi up` fails. */
+  readonly revert?: gates.Revert;
   /** kubeconfig contents or path, and context, for the API server's service proxy. */
   readonly kubeconfig?: pulumi.Input<string>;
   readonly context?: string;
@@ -26,6 +30,22 @@ export interface RolloutGateInputs {
 export async function runChecks(inputs: Record<string, any>): Promise<void> {
   const cfg = inputs.config;
   const kubeArgs = kubectlArgs(inputs.kubeconfig, inputs.context);
+  const fail = (reason: string): never => {
+    const what = `gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}${inputs.step ? `, ${inputs.step}` : ""}): ${reason}`;
+    if (!inputs.revert) throw new Error(`${what}; traffic stays on the current version`);
+    try {
+      for (const args of gates.revertCommands(inputs.namespace, inputs.revert))
+        childProcess.execFileSync("kubectl", [...kubeArgs, ...args], {
+          encoding: "utf8",
+          timeout: 30000,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+    } catch (e) {
+      const err = String((e as { stderr?: string }).stderr || (e as Error).message).trim();
+      throw new Error(`${what}; putting traffic back on stable FAILED (${err}): check the live objects`, { cause: e });
+    }
+    throw new Error(`${what}; traffic is back on stable: ${inputs.revert.summary}; the next \`pulumi up\` retries this step`);
+  };
   if (cfg.smoke) {
     const results: gates.SmokeResult[] = [];
     for (let i = 0; i < cfg.smoke.attempts; i++) {
@@ -43,18 +63,17 @@ export async function runChecks(inputs: Record<string, any>): Promise<void> {
       await new Promise((r) => setTimeout(r, cfg.smoke.intervalSeconds * 1000));
     }
     const v = gates.smokeVerdictOfAttempts(cfg.smoke, results);
-    if (!v.pass)
-      throw new Error(
-        `gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}): ${v.reason}; traffic stays on the current version`,
-      );
+    if (!v.pass) fail(v.reason);
   }
   if (cfg.prometheus) {
-    const res = await fetch(`${cfg.prometheus.url.replace(/\/$/, "")}/api/v1/query?query=${encodeURIComponent(cfg.prometheus.query)}`);
-    const v = gates.prometheusVerdict(cfg.prometheus, await res.json());
-    if (!v.pass)
-      throw new Error(
-        `gate failed for ${inputs.namespace}/${inputs.service} (${inputs.candidate}): ${v.reason}; traffic stays on the current version`,
-      );
+    let v: gates.Verdict;
+    try {
+      const res = await fetch(`${cfg.prometheus.url.replace(/\/$/, "")}/api/v1/query?query=${encodeURIComponent(cfg.prometheus.query)}`);
+      v = gates.prometheusVerdict(cfg.prometheus, await res.json());
+    } catch (e) {
+      v = { pass: false, reason: `Prometheus at ${cfg.prometheus.url} unreachable: ${(e as Error).message}` };
+    }
+    if (!v.pass) fail(v.reason);
   }
 }
 
@@ -64,7 +83,8 @@ const gateProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.namespace}/${inputs.service}@${inputs.candidate}`, outs: { ...inputs, passedAt: new Date().toISOString() } };
   },
   async diff(_id, olds, news) {
-    const changed = olds.candidate !== news.candidate || JSON.stringify(olds.config) !== JSON.stringify(news.config);
+    const changed =
+      olds.candidate !== news.candidate || olds.step !== news.step || JSON.stringify(olds.config) !== JSON.stringify(news.config);
     return { changes: changed };
   },
   async update(_id, _olds, news) {

@@ -74,3 +74,50 @@ export function smokeVerdictOfAttempts(gate: SmokeGate, results: readonly SmokeR
 export function serviceProxyPath(namespace: string, service: string, path: string): string {
   return `/api/v1/namespaces/${namespace}/services/${service}:http/proxy${path}`;
 }
+
+/** What a failed canary gate puts back, as the gate's inputs carry it (strategies/types RevertPlan, rendered). */
+export interface Revert {
+  readonly scale: readonly { readonly workload: string; readonly replicas: number }[];
+  /** The HTTPRoute's name and its rules with all traffic on stable, as the program renders them. */
+  readonly route?: { readonly name: string; readonly rules: readonly unknown[] };
+  readonly summary: string;
+}
+
+/** The field manager of a gate's reverts: the next `pulumi up` takes these fields back by patchForce. */
+export const revertFieldManager = "rollout-gate";
+
+/**
+ * kubectl arguments (after the connection flags) that revert a failed canary, in order: the route
+ * first (it moves traffic at once), then the scales. A merge patch replaces the route's whole rule
+ * list, which is what the program renders for stable-only traffic.
+ */
+export function revertCommands(namespace: string, revert: Revert): string[][] {
+  const manager = `--field-manager=${revertFieldManager}`;
+  return [
+    ...(revert.route
+      ? [
+          [
+            "patch",
+            `httproute/${revert.route.name}`,
+            "-n",
+            namespace,
+            "--type=merge",
+            "-p",
+            JSON.stringify({ spec: { rules: revert.route.rules } }),
+            manager,
+          ],
+        ]
+      : []),
+    // `kubectl scale` takes no field manager; a merge patch of spec.replicas does.
+    ...revert.scale.map((s) => [
+      "patch",
+      `deployment/${s.workload}`,
+      "-n",
+      namespace,
+      "--type=merge",
+      "-p",
+      JSON.stringify({ spec: { replicas: s.replicas } }),
+      manager,
+    ]),
+  ];
+}

@@ -6,7 +6,7 @@ import { trackLabel } from "../lib/labels";
 import { describeGates } from "./blue-green";
 import { PlanBase, surgeOf, versionOf, workload } from "./plan";
 import { asCanaryRecord, canaryRecordOf, CanaryState, decideCanary } from "./release";
-import type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
+import type { AppPlan, GatePlan, PlanContext, RevertPlan, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
 
 type Canary = Extract<StrategyConfig, { type: "canary" }>;
 
@@ -37,25 +37,31 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
   const candidate = versionOf(s.canary.image, ctx);
   const canaryName = `${app.name}-canary`;
   const byGateway = s.traffic === "gateway";
-  const gate: GatePlan | undefined = s.gates
-    ? {
-        name: `${canaryName}-gate`,
-        candidate: state.promote ? app.name : canaryName,
-        service: canaryName,
-        config: s.gates,
-        after: [`service:${canaryName}`],
-        guards: state.promote ? `stable -> ${candidate.version}` : `canary weight ${weight}%`,
-      }
-    : undefined;
+  const cReplicas = state.promote ? 0 : canaryReplicas(app.replicas, weight, s.traffic);
+  const gate: GatePlan | undefined =
+    s.gates && (state.promote || cReplicas > 0)
+      ? {
+          name: `${canaryName}-gate`,
+          candidate: state.promote ? app.name : canaryName,
+          service: canaryName,
+          config: s.gates,
+          after: [`service:${canaryName}`],
+          guards: state.promote ? `stable -> ${candidate.version}` : `canary weight ${weight}%`,
+          step: state.promote ? "promote" : `weight ${weight}%`,
+          onFailure: revertToStable(app, s, stableV.version),
+        }
+      : undefined;
 
   if (state.promote) {
-    const stable = workload(app, {
-      name: app.name,
-      trackLabels: { [trackLabel]: "stable" },
-      replicas: app.replicas,
-      ...candidate,
-      after: gate ? [`gate:${gate.name}`] : [],
-    });
+    const stable = revertible(
+      workload(app, {
+        name: app.name,
+        trackLabels: { [trackLabel]: "stable" },
+        replicas: app.replicas,
+        ...candidate,
+        after: gate ? [`gate:${gate.name}`] : [],
+      }),
+    );
     const services: ServicePlan[] = [
       { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
       ...(gate ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [], purpose: "track" as const }] : []),
@@ -70,7 +76,7 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
       gates: gate ? [gate] : [],
       steps: [
         ...tracking.steps,
-        ...(gate ? [`gate: ${describeGates(gate)} against the canary; a failure stops here`] : []),
+        ...(gate ? [`gate: ${describeGates(gate)} against the canary; ${failureStep(gate)}`] : []),
         `roll stable Deployment ${app.name} to ${candidate.version} (${app.replicas} pods, up to ${stable.timeoutSeconds}s)`,
         ...(byGateway ? [`route 100% to ${app.name}`] : []),
         `remove the canary Deployment ${canaryName} after stable is available`,
@@ -83,20 +89,25 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
     };
   }
 
-  const cReplicas = canaryReplicas(app.replicas, weight, s.traffic);
   const sReplicas = byGateway ? app.replicas : app.replicas - cReplicas;
   const canaryW: WorkloadPlan[] =
     cReplicas > 0
-      ? [workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" })]
+      ? [
+          revertible(
+            workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" }),
+          ),
+        ]
       : [];
   // Stable gives up pods only after the canary's are available, so capacity never dips.
-  const stable = workload(app, {
-    name: app.name,
-    trackLabels: { [trackLabel]: "stable" },
-    replicas: sReplicas,
-    ...stableV,
-    after: cReplicas > 0 && !byGateway ? [`workload:${canaryName}`, ...(gate ? [`gate:${gate.name}`] : [])] : [],
-  });
+  const stable = revertible(
+    workload(app, {
+      name: app.name,
+      trackLabels: { [trackLabel]: "stable" },
+      replicas: sReplicas,
+      ...stableV,
+      after: cReplicas > 0 && !byGateway ? [`workload:${canaryName}`, ...(gate ? [`gate:${gate.name}`] : [])] : [],
+    }),
+  );
   const services: ServicePlan[] = [
     { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
     ...(cReplicas > 0
@@ -137,7 +148,7 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
               (byGateway
                 ? " (it gets no traffic until the route's weights change)"
                 : `; by replicas its pods join Service ${app.name} as soon as they are ready, before any gate, next to stable's current pods`),
-            ...(gate ? [`gate: ${describeGates(gate)} against ${canaryName}; a failure stops here with traffic unchanged`] : []),
+            ...(gate ? [`gate: ${describeGates(gate)} against ${canaryName}; ${failureStep(gate)}`] : []),
             byGateway
               ? `set HTTPRoute ${app.name} weights: stable ${100 - weight} / canary ${weight}`
               : `scale stable ${app.name} to ${sReplicas}: Service ${app.name} spreads traffic over ${sReplicas} stable + ${cReplicas} canary pods (~${effective}% canary)`,
@@ -155,5 +166,33 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
 }
 
 function route(app: AppConfig, s: Canary, backends: { service: string; weight: number }[], after: string[]): RoutePlan {
-  return { name: app.name, gateway: s.gateway!, rules: [{ backends }], after };
+  return { name: app.name, gateway: s.gateway!, rules: [{ backends }], after, revertible: true };
+}
+
+function revertible(w: WorkloadPlan): WorkloadPlan {
+  return { ...w, revertible: true };
+}
+
+/**
+ * A failed gate takes the canary's traffic away at once. By replicas: stable back to its full size,
+ * then the canary to 0 pods (stable's ready pods only grow). By Gateway: the route's weights to stable.
+ */
+export function revertToStable(app: AppConfig, s: Canary, stableVersion: string): RevertPlan {
+  if (s.traffic === "gateway")
+    return {
+      scale: [],
+      route: route(app, s, [{ service: app.name, weight: 100 }], []),
+      summary: `HTTPRoute ${app.name} sends 100% to stable ${stableVersion}`,
+    };
+  return {
+    scale: [
+      { workload: app.name, replicas: app.replicas },
+      { workload: `${app.name}-canary`, replicas: 0 },
+    ],
+    summary: `stable ${app.name} (${stableVersion}) scaled back to ${app.replicas} pods and the canary to 0: all traffic on stable`,
+  };
+}
+
+function failureStep(gate: GatePlan): string {
+  return `a failure puts traffic back on stable (${gate.onFailure!.summary}), fails \`pulumi up\` with the reason, and the next \`pulumi up\` retries this step`;
 }

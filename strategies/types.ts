@@ -18,6 +18,8 @@ export interface WorkloadPlan {
   readonly paused?: boolean;
   /** Seconds `pulumi up` waits for it. */
   readonly timeoutSeconds: number;
+  /** A failed gate may scale it (canary tracks): the next `pulumi up` takes its replicas back by force. */
+  readonly revertible?: boolean;
   /** Plan entries (`service:x`, `gate:x`) that must complete first, e.g. scale-down after a switch. */
   readonly after: readonly string[];
 }
@@ -47,6 +49,23 @@ export interface RoutePlan {
   readonly gateway: { readonly name: string; readonly namespace: string; readonly hostnames: readonly string[] };
   readonly rules: readonly RouteRule[];
   readonly after: readonly string[];
+  /** A failed gate may set its weights (canary): the next `pulumi up` takes them back by force. */
+  readonly revertible?: boolean;
+}
+
+/**
+ * What a failed gate does to the live objects before it fails `pulumi up`, so traffic is back on
+ * stable at once (Flagger's and Argo Rollouts' abort). The stack's state still holds the step; the
+ * next `pulumi up` refreshes (Pulumi.yaml `refresh: always`), sees the reverted objects and
+ * re-applies the step, which re-runs the gate.
+ */
+export interface RevertPlan {
+  /** Replica counts to set, in this order: stable back to its full size before the canary goes to 0. */
+  readonly scale: readonly { readonly workload: string; readonly replicas: number }[];
+  /** The route as it is with all traffic on stable. */
+  readonly route?: RoutePlan;
+  /** What traffic is on once reverted, for the error message. */
+  readonly summary: string;
 }
 
 export interface GatePlan {
@@ -59,6 +78,13 @@ export interface GatePlan {
   readonly after: readonly string[];
   /** What the gate protects: the step that moves traffic. */
   readonly guards: string;
+  /**
+   * The traffic step under test (canary: `weight 20%`, `promote`): a new step re-runs the gate even
+   * when the candidate image is the same.
+   */
+  readonly step?: string;
+  /** Canary: what a failure puts back before `pulumi up` fails. */
+  readonly onFailure?: RevertPlan;
 }
 
 export interface AppPlan {

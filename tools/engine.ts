@@ -4,11 +4,12 @@
 // process; the Node language host is not needed), with per-run config, the engine's own progress
 // lines streamed, and a file backend. There is no fallback: a missing or wrong toolchain fails.
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import type { OpMap, PreviewResult, UpResult, DestroyResult, RefreshResult } from "@pulumi/pulumi/automation";
+import type { OpMap, PreviewResult, ProjectSettings, UpResult, DestroyResult, RefreshResult } from "@pulumi/pulumi/automation";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse as parseYaml } from "yaml";
 import { readStackConfig } from "./render";
 
 export const projectDir = path.resolve(__dirname, "..");
@@ -17,6 +18,15 @@ export const projectName = "rollout";
 /** The engine's pinned versions (engine/versions.sh is the source; this is checked against it). */
 export const pulumiVersion = "v3.259.0";
 export const kubernetesProviderVersion = "4.25.0";
+
+/**
+ * The committed Pulumi.yaml's `options` (`refresh: always`): the generated workspace carries them,
+ * so the CLI refreshes before every preview and up here exactly as it does for a user.
+ */
+export function projectOptions(): Record<string, unknown> {
+  const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { options?: Record<string, unknown> };
+  return project.options ?? {};
+}
 
 export function rolloutCache(): string {
   return process.env.ROLLOUT_CACHE ?? path.join(os.homedir(), ".cache", "rollout");
@@ -162,7 +172,13 @@ export class EngineStack {
         workDir,
         pulumiCommand,
         envVars,
-        projectSettings: { name: projectName, runtime: "nodejs", description: "rollout (run inline by tools/engine.ts)" },
+        // `options` is a Pulumi.yaml field the SDK's type does not list; the workspace writes it as given.
+        projectSettings: {
+          name: projectName,
+          runtime: "nodejs",
+          description: "rollout (run inline by tools/engine.ts)",
+          options: projectOptions(),
+        } as ProjectSettings,
       },
     );
     const es = new EngineStack(options, stack, workDir);

@@ -16,6 +16,8 @@ type Labels = Record<string, string>;
 
 export const timeoutAnnotation = "pulumi.com/timeoutSeconds";
 export const skipAwaitAnnotation = "pulumi.com/skipAwait";
+/** The provider takes fields another field manager changed (a failed canary gate's revert) back instead of failing on the conflict. */
+export const patchForceAnnotation = "pulumi.com/patchForce";
 export const waitForAnnotation = "pulumi.com/waitFor";
 export const changeCauseAnnotation = "kubernetes.io/change-cause";
 
@@ -310,7 +312,12 @@ export function httpRoute(app: AppConfig, id: AppIdentity, route: RoutePlan): Re
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",
-    metadata: { name: route.name, namespace: namespaceOf(id), labels: commonLabels(id) },
+    metadata: {
+      name: route.name,
+      namespace: namespaceOf(id),
+      labels: commonLabels(id),
+      ...(route.revertible ? { annotations: { [patchForceAnnotation]: "true" } } : {}),
+    },
     spec: {
       parentRefs: [{ group: "gateway.networking.k8s.io", kind: "Gateway", name: route.gateway.name, namespace: route.gateway.namespace }],
       ...(route.gateway.hostnames.length > 0 ? { hostnames: [...route.gateway.hostnames] } : {}),

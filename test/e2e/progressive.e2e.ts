@@ -341,6 +341,102 @@ describe("e2e canary by gateway weights without a pinned stable (real pulumi up)
   });
 });
 
+describe("e2e canary: a failed analysis puts traffic back on stable; the next `pulumi up` retries the step (real pulumi up)", () => {
+  let server: http.Server;
+  let errorRatio = "0";
+  let queries = 0;
+  before(async () => {
+    server = http.createServer((_req, res) => {
+      queries++;
+      res.setHeader("content-type", "application/json");
+      res.end(
+        JSON.stringify({
+          status: "success",
+          data: { resultType: "vector", result: [{ metric: {}, value: [Date.now() / 1000, errorRatio] }] },
+        }),
+      );
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  });
+  after(() => new Promise<void>((r) => server.close(() => r())));
+  beforeEach(() => {
+    errorRatio = "0";
+  });
+  const gates = () => ({ prometheus: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, query: "errors", max: 0.05 } });
+
+  it("by replicas: step 50% fails its query; stable is back at 10 pods (never below its 8 ready) and the canary at 0; the next up takes 50% again", async () => {
+    const walk = (): App[] => [app("fail", { replicas: 10, strategy: { type: "canary", steps: [20, 50], gates: gates() } })];
+    const pods = () => podsByVersion(kc, "local-fail", "fail");
+    const s = await variant("fail", walk(), image(1));
+    await s.up();
+    await step(s, walk(), image(2));
+    await settle(pods, { [version(1)]: 8, [version(2)]: 2 });
+    const record = (await s.outputs()).releases;
+    assert.deepEqual(record, { fail: { stable: { image: image(1), key: image(1) }, canary: { image: image(2), key: image(2), step: 0 } } });
+
+    errorRatio = "0.2";
+    queries = 0;
+    const watch = observe(kc, "local-fail", "fail", "fail");
+    await assert.rejects(step(s, walk(), image(2)), (e: Error) => {
+      assert.match(
+        e.message,
+        /gate failed for local-fail\/fail-canary \(.*, weight 50%\): 'errors' = 0\.2 > 0\.05; traffic is back on stable: stable fail \(.*\) scaled back to 10 pods and the canary to 0/,
+      );
+      return true;
+    });
+    // The same image at the next step re-ran the gate (its step changed) instead of skipping it.
+    assert.equal(queries, 1);
+    await settle(pods, { [version(1)]: 10 });
+    const o = await watch.stop();
+    const stableReady = Math.min(...o.samples.map((x) => x.readyPods.filter((p) => x.versions[p] === version(1)).length));
+    assert.ok(stableReady >= 8, `stable's ready pods dropped to ${stableReady}`);
+    assert.deepEqual((await s.outputs()).releases, record, "a failed step leaves the record at the step before");
+
+    errorRatio = "0";
+    await step(s, walk(), image(2));
+    await settle(pods, { [version(1)]: 5, [version(2)]: 5 });
+    assert.deepEqual((await s.outputs()).releases, {
+      fail: { stable: { image: image(1), key: image(1) }, canary: { image: image(2), key: image(2), step: 1 } },
+    });
+  });
+
+  it("by gateway weights: step 40% fails; the HTTPRoute sends 100% to stable at once; the next up sets 60/40", async () => {
+    const walk = (): App[] => [
+      app("gfail", {
+        replicas: 4,
+        strategy: {
+          type: "canary",
+          traffic: "gateway",
+          gateway: { name: "public", namespace: "default" },
+          steps: [10, 40],
+          gates: gates(),
+        },
+      }),
+    ];
+    const weights = () =>
+      (getJsonSync(kc, ["httproute/gfail", "-n", "local-gfail"]).spec.rules[0].backendRefs as { name: string; weight: number }[]).map(
+        (b) => [b.name, b.weight],
+      );
+    const s = await variant("gfail", walk(), image(1));
+    await s.up();
+    await step(s, walk(), image(2));
+    assert.deepEqual(weights(), [
+      ["gfail", 90],
+      ["gfail-canary", 10],
+    ]);
+    errorRatio = "0.2";
+    await assert.rejects(step(s, walk(), image(2)), /traffic is back on stable: HTTPRoute gfail sends 100% to stable/);
+    assert.deepEqual(weights(), [["gfail", 100]]);
+    assert.deepEqual(podsByVersion(kc, "local-gfail", "gfail"), { [version(1)]: 4, [version(2)]: 2 }, "stable keeps its 4 pods");
+    errorRatio = "0";
+    await step(s, walk(), image(2));
+    assert.deepEqual(weights(), [
+      ["gfail", 60],
+      ["gfail-canary", 40],
+    ]);
+  });
+});
+
 describe("e2e A/B testing (real pulumi up)", () => {
   it("the header-matching HTTPRoute sends X-Variant: b to B and the rest to A; the live Service selects A; B runs half of A's pods", async () => {
     const ab = [

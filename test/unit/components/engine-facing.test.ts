@@ -91,3 +91,66 @@ describe("Service awaits", () => {
     assert.equal(one(r, T.service).props.metadata.annotations?.["pulumi.com/skipAwait"], undefined);
   });
 });
+
+describe("a failed canary gate puts traffic back on stable", () => {
+  const gateType = "pulumi-nodejs:dynamic/rollout-gate:Resource";
+  const stable = { image: `registry.example/team/okeydokey@sha256:${"1".repeat(64)}` };
+  const prom = { prometheus: { url: "http://prom:9090", query: "errors", max: 0.01 } };
+
+  it("by replicas: the gate of step 30% scales stable back to all 7 pods, then the canary to 0; both Deployments take their replicas back by force", async () => {
+    const r = await runApps([{ name: "c", replicas: 7, strategy: { type: "canary", stable, weight: 30, steps: [30, 50], gates: prom } }]);
+    const gate = one(r, gateType).props;
+    assert.equal(gate.step, "weight 30%");
+    assert.deepEqual(gate.revert, {
+      scale: [
+        { workload: "c", replicas: 7 },
+        { workload: "c-canary", replicas: 0 },
+      ],
+      summary: "stable c (sha256-111111111111) scaled back to 7 pods and the canary to 0: all traffic on stable",
+    });
+    // 30% of 7 is 2.1: the canary runs 2 pods and stable 5 until the revert.
+    assert.equal(one(r, T.deployment, "c-canary").props.spec.replicas, 2);
+    assert.equal(one(r, T.deployment, "c").props.spec.replicas, 5);
+    for (const d of ofType(r, T.deployment)) assert.equal(d.props.metadata.annotations["pulumi.com/patchForce"], "true", nameOf(d));
+  });
+
+  it("by gateway: the gate carries the route's rules with 100% to stable, as the program renders them; the route takes its weights back by force", async () => {
+    const gw = { name: "public", namespace: "gateways" };
+    const r = await runApps([
+      {
+        name: "c",
+        replicas: 4,
+        servicePort: 8080,
+        strategy: { type: "canary", traffic: "gateway", gateway: gw, stable, weight: 10, gates: prom },
+      },
+    ]);
+    const gate = one(r, gateType).props;
+    assert.equal(gate.step, "weight 10%");
+    assert.deepEqual(gate.revert, {
+      scale: [],
+      route: { name: "c", rules: [{ backendRefs: [{ group: "", kind: "Service", name: "c", port: 8080, weight: 100 }] }] },
+      summary: "HTTPRoute c sends 100% to stable sha256-111111111111",
+    });
+    assert.equal(one(r, "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute").props.metadata.annotations["pulumi.com/patchForce"], "true");
+  });
+
+  it("promotion is a step of its own: the gate re-runs for it and reverts the same way", async () => {
+    const r = await runApps([{ name: "c", replicas: 4, strategy: { type: "canary", stable, weight: 100, promote: true, gates: prom } }]);
+    const gate = one(r, gateType).props;
+    assert.equal(gate.step, "promote");
+    assert.deepEqual(gate.revert.scale, [
+      { workload: "c", replicas: 4 },
+      { workload: "c-canary", replicas: 0 },
+    ]);
+  });
+
+  it("blue/green gates revert nothing (the switch waits for them) and rolling workloads are not forced", async () => {
+    const bg = await runApps([
+      { name: "bg", replicas: 2, strategy: { type: "blueGreen", live: "blue", slots: { blue: stable, green: {} }, gates: prom } },
+    ]);
+    assert.equal(one(bg, gateType).props.revert, undefined);
+    assert.equal(one(bg, gateType).props.step, undefined);
+    const rolling = await runApps([{ name: "demo", replicas: 2, strategy: { type: "rolling" } }]);
+    assert.equal(one(rolling, T.deployment).props.metadata.annotations["pulumi.com/patchForce"], undefined);
+  });
+});

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { parseStackConfig } from "../../../config/load";
 import { appSchema } from "../../../config/schema";
-import { prometheusVerdict, serviceProxyPath, smokeVerdict, smokeVerdictOfAttempts } from "../../../lib/gates";
+import { prometheusVerdict, revertCommands, serviceProxyPath, smokeVerdict, smokeVerdictOfAttempts } from "../../../lib/gates";
 import { planApp } from "../../../strategies/plan";
 import { formatPlan } from "../../../strategies/format";
 import { validateObject } from "../../support/schema";
@@ -308,6 +308,37 @@ describe("gates: decisions", () => {
     assert.equal(prometheusVerdict(g, { status: "success", data: { resultType: "vector", result: [] } }).pass, false);
     assert.equal(prometheusVerdict(g, { status: "success", data: { resultType: "scalar", result: [1, "0"] } }).pass, true);
     assert.equal(prometheusVerdict(g, { status: "error", error: "bad query" }).reason, "Prometheus query failed: bad query");
+  });
+});
+
+describe("gates: the revert of a failed canary", () => {
+  it("patches the route first (traffic moves at once), then the replica counts in the order given, as field manager rollout-gate", () => {
+    const rules = [{ backendRefs: [{ group: "", kind: "Service", name: "c", port: 80, weight: 100 }] }];
+    assert.deepEqual(
+      revertCommands("prod-c", {
+        scale: [
+          { workload: "c", replicas: 10 },
+          { workload: "c-canary", replicas: 0 },
+        ],
+        route: { name: "c", rules },
+        summary: "s",
+      }),
+      [
+        [
+          "patch",
+          "httproute/c",
+          "-n",
+          "prod-c",
+          "--type=merge",
+          "-p",
+          '{"spec":{"rules":[{"backendRefs":[{"group":"","kind":"Service","name":"c","port":80,"weight":100}]}]}}',
+          "--field-manager=rollout-gate",
+        ],
+        ["patch", "deployment/c", "-n", "prod-c", "--type=merge", "-p", '{"spec":{"replicas":10}}', "--field-manager=rollout-gate"],
+        ["patch", "deployment/c-canary", "-n", "prod-c", "--type=merge", "-p", '{"spec":{"replicas":0}}', "--field-manager=rollout-gate"],
+      ],
+    );
+    assert.deepEqual(revertCommands("ns", { scale: [], summary: "nothing" }), []);
   });
 });
 
