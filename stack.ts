@@ -22,7 +22,8 @@ import {
   trackedApps,
 } from "./components/release-history";
 import { resolveGitSha } from "./lib/image-ref";
-import { AppPlan, shortDigest, withImage } from "./strategies/plan";
+import { shortDigest } from "./strategies/pieces";
+import { AppPlan, withImage } from "./strategies/plan";
 import type { ReleaseHistory } from "./strategies/release";
 
 export interface StackOutputs {

@@ -2,7 +2,7 @@
 // through a Gateway API HTTPRoute. Both run at once; nothing switches.
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { variantLabel } from "../lib/labels";
-import { PlanBase, surgeOf, versionOf, workload } from "./plan";
+import { PlanBase, surgeOf, versionOf, workload } from "./pieces";
 import type { AppPlan, PlanContext, RouteRule, ServicePlan } from "./types";
 
 type AbTest = Extract<StrategyConfig, { type: "abTest" }>;

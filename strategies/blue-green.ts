@@ -5,7 +5,7 @@
 // continued from the stack's last release (strategies/release.ts).
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { slotLabel } from "../lib/labels";
-import { PlanBase, shortDigest, surgeOf, workload } from "./plan";
+import { describeGates, PlanBase, shortDigest, surgeOf, workload } from "./pieces";
 import { asBlueGreenRecord, BlueGreenState, decideBlueGreen, otherSlot, recordOf, Slot, slotNames } from "./release";
 import type { AppPlan, GatePlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
@@ -111,14 +111,4 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
     trafficTo: `${live} (${liveW.version})`,
     release: recordOf(state, ctx.image, ctx.releaseKey ?? ctx.image),
   };
-}
-
-export function describeGates(g: GatePlan): string {
-  const parts: string[] = [];
-  if (g.config.smoke)
-    parts.push(
-      `HTTP GET ${g.config.smoke.path} expects ${g.config.smoke.expectStatus}${g.config.smoke.expectBody !== undefined ? ` and '${g.config.smoke.expectBody}'` : ""}`,
-    );
-  if (g.config.prometheus) parts.push(`Prometheus '${g.config.prometheus.query}' <= ${g.config.prometheus.max}`);
-  return parts.join(", ");
 }

@@ -3,8 +3,7 @@
 // run the candidate; the canary is then removed (Pulumi deletes it after the stable rollout).
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { trackLabel } from "../lib/labels";
-import { describeGates } from "./blue-green";
-import { PlanBase, surgeOf, versionOf, workload } from "./plan";
+import { describeGates, PlanBase, surgeOf, versionOf, workload } from "./pieces";
 import { asCanaryRecord, canaryRecordOf, CanaryState, decideCanary } from "./release";
 import type { AppPlan, GatePlan, PlanContext, RevertPlan, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
 

@@ -1,61 +1,17 @@
 // A rollout plan: what one `pulumi up` does to an app, computed from config alone. The App
 // component registers exactly the workloads, services, routes and gates the plan names, with the
 // plan's ordering as `dependsOn`, and the plan is exported so a reviewer sees what the update does.
-import type { AppConfig, DeploymentUpdate } from "../config/schema";
-import { deploymentUpdateOf, resolveIntOrPercent } from "../config/schema";
+import type { AppConfig } from "../config/schema";
+import { resolveIntOrPercent } from "../config/schema";
 import { trackLabel } from "../lib/labels";
-import { awaitTimeoutSeconds } from "../workloads/timeouts";
 import { planAbTest } from "./ab-test";
 import { planBlueGreen } from "./blue-green";
 import { planCanary } from "./canary";
+import { versionOf, workload } from "./pieces";
 import type { ReleaseRecord, Slot, SlotRecord } from "./release";
-import type { AppPlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
+import type { AppPlan, PlanContext, ServicePlan } from "./types";
 
 export type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
-
-export function shortDigest(ref: string): string {
-  const at = ref.indexOf("@sha256:");
-  return at < 0 ? ref : `sha256-${ref.slice(at + 8, at + 20)}`;
-}
-
-/** The image and version label of a slot: an explicit digest, or the stack image. */
-export function versionOf(image: string | undefined, ctx: PlanContext): { image: string; version: string } {
-  return image ? { image, version: shortDigest(image) } : { image: ctx.image, version: ctx.version };
-}
-
-/** A workload of the app with sensible defaults for the plan fields. */
-export function workload(
-  app: AppConfig,
-  w: {
-    name: string;
-    trackLabels: Record<string, string>;
-    replicas: number;
-    image: string;
-    version: string;
-    role?: "idle" | "canary";
-    after?: string[];
-    update?: DeploymentUpdate;
-  },
-): WorkloadPlan {
-  const update = w.update ?? deploymentUpdateOf(app);
-  return {
-    name: w.name,
-    kind: app.kind,
-    trackLabels: w.trackLabels,
-    replicas: w.replicas,
-    image: w.image,
-    version: w.version,
-    update,
-    ...(w.role ? { role: w.role } : {}),
-    timeoutSeconds: awaitTimeoutSeconds(app, Math.max(1, w.replicas), update),
-    after: w.after ?? [],
-  };
-}
-
-/** Pods above the target during a rolling update of `replicas` pods. */
-export function surgeOf(update: DeploymentUpdate, replicas: number): number {
-  return update.type === "rolling" ? resolveIntOrPercent(update.maxSurge, replicas, true) : 0;
-}
 
 export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
   const namespace = `${ctx.environment}-${app.name}`;
@@ -185,5 +141,3 @@ function recordWithImage(r: ReleaseRecord, placeholder: string, image: string): 
   for (const [slot, run] of Object.entries(r.slots) as [Slot, SlotRecord][]) slots[slot] = sub(run);
   return { live: r.live, slots };
 }
-
-export type PlanBase = Pick<AppPlan, "app" | "namespace" | "kind" | "routes" | "gates">;
