@@ -124,7 +124,8 @@ export class App extends pulumi.ComponentResource {
               // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record). It
               // names what this workload runs, so a pinned slot is not touched by a new stack image.
               changeCause: pulumi.interpolate`pulumi up --stack ${args.stack}: ${orStack(w.version, args.version)} (${orStack(w.image, args.image)})`,
-              configMapName: cmSpec ? (cmSpec.metadata!.name as string) : undefined,
+              // An undo's pods read the ConfigMap of the revision they return to (retained, and kept by the pruner).
+              configMapName: w.config ? w.config.name : cmSpec ? (cmSpec.metadata!.name as string) : undefined,
               serviceAccountName: app.name,
             },
             { ...inNs, dependsOn: [...podDeps, ...deps] },
@@ -158,6 +159,7 @@ export class App extends pulumi.ComponentResource {
           namespace: ns.metadata.name,
           app: app.name,
           current: cmSpec.metadata!.name as string,
+          ...(recordedConfig(this.plan) ? { recorded: recordedConfig(this.plan) } : {}),
           kubeconfig: args.kubeAccess.kubeconfig,
           context: args.kubeAccess.context,
         },
@@ -284,6 +286,12 @@ export class App extends pulumi.ComponentResource {
       opts,
     );
   }
+}
+
+/** The ConfigMap a rolling app's record keeps for `undo` (the previous revision's), if any. */
+function recordedConfig(plan: AppPlan): string | undefined {
+  const r = plan.release;
+  return r && "current" in r ? r.previous?.config : undefined;
 }
 
 /** A failed gate's revert as kubectl applies it: the route's rules rendered as the program renders them. */

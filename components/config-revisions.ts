@@ -11,6 +11,8 @@ export interface ConfigRevisionPrunerInputs {
    * image-only release touches nothing more than its workloads.
    */
   readonly current: pulumi.Input<string>;
+  /** The previous revision's ConfigMap a rolling app's record keeps for `undo`: never pruned either. */
+  readonly recorded?: string;
   readonly kubeconfig?: pulumi.Input<string>;
   readonly context?: string;
 }
@@ -28,7 +30,7 @@ async function prune(inputs: Record<string, any>): Promise<string[]> {
     ).items as { metadata: { name: string }; spec?: { template?: { spec?: TemplateRefs } } }[];
   const templates = list("replicasets").map((rs) => rs.spec?.template?.spec ?? {});
   const names = list("configmaps").map((c) => c.metadata.name);
-  const gone = configMapsToPrune(inputs.app, names, templates, inputs.current);
+  const gone = configMapsToPrune(inputs.app, names, templates, inputs.current, inputs.recorded);
   for (const name of gone)
     childProcess.execFileSync("kubectl", [...kube, "delete", "configmap", name, "--ignore-not-found", "--wait=false"], { timeout: 30000 });
   return gone;

@@ -7,6 +7,7 @@ import { ConfigError } from "../config/load";
 import type { AppConfig, ImageConfig, StackConfig } from "../config/schema";
 import { blueGreenState } from "../strategies/blue-green";
 import { canaryState } from "../strategies/canary";
+import { rollingState } from "../strategies/rolling";
 import { ReleaseConflict, ReleaseHistory, parseReleaseHistory } from "../strategies/release";
 
 /** What the plan of a tracked blue/green app needs (PlanContext's `releases` and `releaseKey`). */
@@ -15,10 +16,14 @@ export interface ReleaseInputs {
   readonly releaseKey: string;
 }
 
-/** Apps whose releases the program tracks: blue/green without `slots`, canary without `stable`. */
+/** Apps whose releases the program tracks: blue/green without `slots`, canary without `stable`, rolling on the stack image. */
 export function isTracked(app: AppConfig): boolean {
   const s = app.strategy;
-  return (s?.type === "blueGreen" && s.slots === undefined) || (s?.type === "canary" && s.stable === undefined);
+  return (
+    (s?.type === "blueGreen" && s.slots === undefined) ||
+    (s?.type === "canary" && s.stable === undefined) ||
+    (s?.type === "rolling" && app.image === undefined)
+  );
 }
 
 export function trackedApps(config: StackConfig): StackConfig["apps"] {
@@ -75,6 +80,7 @@ export function checkReleases(config: StackConfig, inputs: ReleaseInputs): void 
     try {
       if (s.type === "blueGreen") blueGreenState(app, s, ctx);
       else if (s.type === "canary") canaryState(app, s, ctx);
+      else if (s.type === "rolling") rollingState(app, s, ctx);
     } catch (e) {
       if (!(e instanceof ReleaseConflict)) throw e;
       problems.push(`rollout:apps[${i}].strategy.${e.key}: ${e.message}`);

@@ -293,8 +293,13 @@ const rollingSchema = (env: Environment) =>
        * stored but not rolled out (and not awaited) until an update with pause: false resumes it.
        */
       pause: bool.default(false),
+      /**
+       * `kubectl rollout undo`: this update returns to the revision before the current one, its
+       * image and its ConfigMap, from the stack's record; set again, it stays there.
+       */
+      undo: bool.default(false),
     },
-    "type, maxSurge, maxUnavailable, pause",
+    "type, maxSurge, maxUnavailable, pause, undo",
   );
 
 /** A version slot: an explicit digest, or (no image) the stack image this update deploys. */
@@ -657,7 +662,7 @@ export function defaultStrategy(env: Environment): NonNullable<AppConfig["strate
   const d = defaultsByEnvironment[env];
   return d.strategy === "recreate"
     ? { type: "recreate" }
-    : { type: "rolling", maxSurge: d.maxSurge, maxUnavailable: d.maxUnavailable, pause: false };
+    : { type: "rolling", maxSurge: d.maxSurge, maxUnavailable: d.maxUnavailable, pause: false, undo: false };
 }
 
 export function isZero(v: IntOrPercent | undefined): boolean {

@@ -3,6 +3,24 @@
 // that no ReplicaSet of the app refers to any more can go: the Deployment controller has already
 // pruned those ReplicaSets to revisionHistoryLimit. Pure, so the rule is tested alone.
 
+import { createHash } from "crypto";
+
+/** An app's config as its ConfigMap holds it: keys sorted, so the name below depends on content only. */
+export function revisionConfigData(config: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
+  if (!config || Object.keys(config).length === 0) return undefined;
+  return Object.fromEntries(
+    Object.keys(config)
+      .sort()
+      .map((k) => [k, config[k]]),
+  );
+}
+
+/** The name of an app's ConfigMap for this config (`<app>-config-<10 hex of sha256>`), or undefined without config. */
+export function revisionConfigMapName(app: string, config: Readonly<Record<string, string>> | undefined): string | undefined {
+  const data = revisionConfigData(config);
+  return data && `${app}-config-${createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 10)}`;
+}
+
 /** The parts of a ReplicaSet's pod template that can name a ConfigMap. */
 export interface TemplateRefs {
   readonly containers?: readonly ContainerRefs[];
@@ -41,8 +59,11 @@ export function configMapsToPrune(
   configMaps: readonly string[],
   templates: readonly TemplateRefs[],
   current?: string,
+  /** The revision a rolling app's record keeps for `undo`, whatever the ReplicaSets say. */
+  recorded?: string,
 ): string[] {
   const keep = referencedConfigMaps(templates);
   if (current) keep.add(current);
+  if (recorded) keep.add(recorded);
   return configMaps.filter((n) => isRevisionConfigMap(app, n) && !keep.has(n)).sort();
 }

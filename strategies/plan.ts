@@ -2,11 +2,11 @@
 // component registers exactly the workloads, services, routes and gates the plan names, with the
 // plan's ordering as `dependsOn`, and the plan is exported so a reviewer sees what the update does.
 import type { AppConfig } from "../config/schema";
-import { resolveIntOrPercent } from "../config/schema";
 import { trackLabel } from "../lib/labels";
 import { planAbTest } from "./ab-test";
 import { planBlueGreen } from "./blue-green";
 import { planCanary } from "./canary";
+import { planRolling } from "./rolling";
 import { versionOf, workload } from "./pieces";
 import type { ReleaseRecord, Slot, SlotRecord } from "./release";
 import type { AppPlan, PlanContext, ServicePlan } from "./types";
@@ -78,37 +78,8 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
         minReadyPods: 0,
         trafficTo: version,
       };
-    case "rolling": {
-      const surge = resolveIntOrPercent(strategy.maxSurge, app.replicas, true);
-      const unavailable = resolveIntOrPercent(strategy.maxUnavailable, app.replicas, false);
-      if (strategy.pause)
-        return {
-          ...base,
-          strategy: "rolling (paused)",
-          workloads: [{ ...main, paused: true }],
-          services: [live],
-          steps: [
-            `apply Deployment ${app.name} paused (spec.paused): its template is stored, no pod changes and pulumi up does not wait; set pause: false to resume the rollout`,
-          ],
-          podsAfter: app.replicas,
-          peakPods: app.replicas,
-          minReadyPods: app.replicas,
-          trafficTo: `unchanged (paused; ${version} once resumed)`,
-        };
-      return {
-        ...base,
-        strategy: "rolling",
-        workloads: [main],
-        services: [live],
-        steps: [
-          `apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${main.timeoutSeconds}s`,
-        ],
-        podsAfter: app.replicas,
-        peakPods: app.replicas + surge,
-        minReadyPods: app.replicas - unavailable,
-        trafficTo: version,
-      };
-    }
+    case "rolling":
+      return planRolling(app, strategy, ctx, base, main);
     case "blueGreen":
       return planBlueGreen(app, strategy, ctx, base);
     case "canary":
@@ -137,6 +108,7 @@ export function withImage(plan: AppPlan, placeholder: string, image: string, ver
 function recordWithImage(r: ReleaseRecord, placeholder: string, image: string): ReleaseRecord {
   const sub = <T extends SlotRecord>(run: T): T => (run.image === placeholder ? { ...run, image } : run);
   if ("stable" in r) return { stable: sub(r.stable), ...(r.canary ? { canary: sub(r.canary) } : {}) };
+  if ("current" in r) return { ...r, current: sub(r.current), ...(r.previous ? { previous: sub(r.previous) } : {}) };
   const slots: Partial<Record<Slot, SlotRecord>> = {};
   for (const [slot, run] of Object.entries(r.slots) as [Slot, SlotRecord][]) slots[slot] = sub(run);
   return { live: r.live, slots };

@@ -27,7 +27,23 @@ export interface CanaryRecord {
   readonly canary?: SlotRecord & { readonly step: number };
 }
 
-export type ReleaseRecord = BlueGreenRecord | CanaryRecord;
+/** What a rolling Deployment ran: the image, its release key, and the ConfigMap its pods read (none: no config). */
+export interface RevisionRecord extends SlotRecord {
+  readonly config?: string;
+}
+
+/**
+ * One rolling app's state after a completed `pulumi up` (the seeds' `kubectl rollout history`, one
+ * revision deep): what runs now and what ran before, so `undo: true` returns to it, config included.
+ */
+export interface RollingRecord {
+  readonly current: RevisionRecord;
+  readonly previous?: RevisionRecord;
+  /** The current revision came back by an undo: a second undo stays (no ping-pong). */
+  readonly undone?: boolean;
+}
+
+export type ReleaseRecord = BlueGreenRecord | CanaryRecord | RollingRecord;
 
 /** The stack output `releases`: app name to its record. */
 export type ReleaseHistory = Readonly<Record<string, ReleaseRecord>>;
@@ -41,20 +57,32 @@ const canaryRecord = z.strictObject({
   stable: slotRecord,
   canary: slotRecord.extend({ step: z.int().min(0) }).optional(),
 });
-const history = z.record(z.string(), z.union([blueGreenRecord, canaryRecord]));
+const revisionRecord = slotRecord.extend({ config: z.string().min(1).optional() });
+const rollingRecord = z.strictObject({ current: revisionRecord, previous: revisionRecord.optional(), undone: z.literal(true).optional() });
+const history = z.record(z.string(), z.union([blueGreenRecord, canaryRecord, rollingRecord]));
 
 /** A record as blue/green sees it: after a canary, what stable ran serves from slot blue. */
 export function asBlueGreenRecord(r: ReleaseRecord | undefined): BlueGreenRecord | undefined {
   if (r === undefined || "live" in r) return r;
-  return { live: "blue", slots: { blue: r.stable } };
+  return { live: "blue", slots: { blue: "stable" in r ? r.stable : runOf(r.current) } };
 }
 
 /** A record as a canary sees it: after blue/green, what the live slot ran is stable. */
 export function asCanaryRecord(r: ReleaseRecord | undefined): CanaryRecord | undefined {
   if (r === undefined || "stable" in r) return r;
+  if ("current" in r) return { stable: runOf(r.current) };
   const live = r.slots[r.live];
   return live ? { stable: live } : undefined;
 }
+
+/** A record as a rolling app sees it: what served last is the current revision (its config unknown). */
+export function asRollingRecord(r: ReleaseRecord | undefined): RollingRecord | undefined {
+  if (r === undefined || "current" in r) return r;
+  const run = "stable" in r ? r.stable : r.slots[r.live];
+  return run ? { current: run } : undefined;
+}
+
+const runOf = (r: RevisionRecord): SlotRecord => ({ image: r.image, key: r.key });
 
 /**
  * The `releases` output of an earlier update, or an empty history when there is none (a new
@@ -100,7 +128,7 @@ export interface BlueGreenIntent {
 /** A decision the record and the flags cannot support; the config key the user changes to fix it. */
 export class ReleaseConflict extends Error {
   constructor(
-    readonly key: "rollback" | "promote" | "type",
+    readonly key: "rollback" | "promote" | "undo" | "type",
     message: string,
   ) {
     super(message);
@@ -252,4 +280,45 @@ export function canaryRecordOf(state: CanaryState, stackImage: string, key: stri
   return state.weight > 0 && state.step !== undefined
     ? { stable: state.stable, canary: { ...current, step: state.step } }
     : { stable: state.stable };
+}
+
+/** This update of a rolling app: the stack image with this update's config, or a recorded revision. */
+export interface RollingState {
+  readonly run: "stack" | RevisionRecord;
+  /** The record this update leaves (the stack image as `stackImage` until it is known). */
+  readonly record: (stackImage: string) => RollingRecord;
+  readonly decision: string;
+}
+
+/**
+ * The next revision of one rolling app. `key` and `config` identify this update's image and
+ * ConfigMap. A changed image or config makes the recorded current revision the previous one;
+ * `undo` returns to the previous revision, image and config (`kubectl rollout undo`), and set
+ * again it stays there.
+ */
+export function decideRolling(previous: RollingRecord | undefined, key: string, config: string | undefined, undo: boolean): RollingState {
+  const now = (image: string): RevisionRecord => ({ image, key, ...(config ? { config } : {}) });
+  if (undo) {
+    if (previous?.undone)
+      return { run: previous.current, record: () => previous, decision: `undone: stays on ${previous.current.image} (undo is set)` };
+    if (!previous?.previous) throw new ReleaseConflict("undo", "expected false: there is no earlier revision to return to yet");
+    const back = previous.previous;
+    return {
+      run: back,
+      record: () => ({ current: back, previous: previous.current, undone: true }),
+      decision: `undo: returns to ${back.image}${back.config ? ` with ConfigMap ${back.config}` : " without a ConfigMap"}`,
+    };
+  }
+  const current = previous?.current;
+  if (current && current.key === key && current.config === config)
+    return {
+      run: "stack",
+      record: (image) => ({ current: { ...now(image) }, ...(previous.previous ? { previous: previous.previous } : {}) }),
+      decision: "unchanged: this update's image and config already run",
+    };
+  return {
+    run: "stack",
+    record: (image) => ({ current: now(image), ...(current ? { previous: current } : {}) }),
+    decision: current ? `release: the revision before (${current.image}) stays recorded for undo` : "first release: recorded for undo",
+  };
 }

@@ -18,6 +18,8 @@ export interface WorkloadPlan {
   readonly paused?: boolean;
   /** Seconds `pulumi up` waits for it. */
   readonly timeoutSeconds: number;
+  /** The ConfigMap its pods read when it is not this update's (an undo); `{}`: none. */
+  readonly config?: { readonly name?: string };
   /** A failed gate may scale it (canary tracks): the next `pulumi up` takes its replicas back by force. */
   readonly revertible?: boolean;
   /** Plan entries (`service:x`, `gate:x`) that must complete first, e.g. scale-down after a switch. */

@@ -1,7 +1,7 @@
 // Plain Kubernetes objects for one app, computed without Pulumi. The App component registers them;
 // the tests and the offline render read them as they are.
-import { createHash } from "crypto";
 import type * as k8s from "@pulumi/kubernetes";
+import { revisionConfigData, revisionConfigMapName } from "../lib/config-revisions";
 import type { Plain } from "../lib/plain";
 import type { AppConfig, DeploymentUpdate, IntOrPercent } from "../config/schema";
 import { deploymentUpdateOf } from "../config/schema";
@@ -291,17 +291,12 @@ export function horizontalPodAutoscaler(
 
 /** Immutable ConfigMap named by a hash of its content: a change makes a new one and rolls the pods. */
 export function configMap(app: AppConfig, id: AppIdentity): Plain<k8s.types.input.core.v1.ConfigMap> | undefined {
-  if (!app.config || Object.keys(app.config).length === 0) return undefined;
-  const data = Object.fromEntries(
-    Object.keys(app.config)
-      .sort()
-      .map((k) => [k, app.config![k]]),
-  );
-  const hash = createHash("sha256").update(JSON.stringify(data)).digest("hex").slice(0, 10);
+  const data = revisionConfigData(app.config);
+  if (!data) return undefined;
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: `${id.app}-config-${hash}`, namespace: namespaceOf(id), labels: commonLabels(id) },
+    metadata: { name: revisionConfigMapName(id.app, app.config)!, namespace: namespaceOf(id), labels: commonLabels(id) },
     immutable: true,
     data,
   };

@@ -52,9 +52,7 @@ describe("e2e blue/green (real pulumi up)", () => {
     const podNames = () =>
       (getJsonSync(kc, ["pods", "-n", "local-bg"]).items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort();
     const before = { revisions: revisions(), pods: podNames() };
-    const t0 = Date.now();
     const r = await step(stack, bg({ live: "blue" }), image(2));
-    const took = seconds(t0);
     const o = await watch.stop();
     assert.ok(allServing(o.samples[o.samples.length - 1], version(1), 4), "rollback must put live back on blue");
     assert.ok(o.minReadyEndpoints >= 4, `rollback dropped endpoints to ${o.minReadyEndpoints}`);
@@ -62,7 +60,8 @@ describe("e2e blue/green (real pulumi up)", () => {
     // which is metadata: neither pod template changes, so no pod is replaced and no revision is made.
     assert.deepEqual(r.changes, { same: r.changes.same, update: 3 });
     assert.deepEqual({ revisions: revisions(), pods: podNames() }, before);
-    assert.ok(took < 15, `rollback took ${took}s`);
+    // Quick because the switch waits for nothing: the Service skips the provider's settle (its time is in the benchmark).
+    assert.equal(getJsonSync(kc, ["service/bg", "-n", "local-bg"]).metadata.annotations["pulumi.com/skipAwait"], "true");
   });
 
   it("a failing smoke gate fails `pulumi up` with the reason and leaves live traffic on the old slot", async () => {
@@ -140,14 +139,11 @@ describe("e2e blue/green without pinned digests: three releases in a row, only t
     const pods = () =>
       (getJsonSync(kc, ["pods", "-n", "local-rel"]).items as { metadata: { name: string } }[]).map((p) => p.metadata.name).sort();
     const before = pods();
-    const t0 = Date.now();
     await step(stack, tracked({ rollback: true }), image(3));
-    const took = seconds(t0);
     assert.equal(slotOf(), "green");
     const o = await observe(kc, "local-rel", "rel", "rel").stop();
     assert.ok(allServing(o.samples[o.samples.length - 1], version(2), 4));
     assert.deepEqual(pods(), before);
-    assert.ok(took < 15, `rollback took ${took}s`);
     const again = await step(stack, tracked({ rollback: true }), image(3));
     // Only the plan's wording (an output) differs from the flip: the engine's Resources block lists no change.
     assert.deepEqual(Object.keys(resourcesSummary(again.stdout)), ["same"]);

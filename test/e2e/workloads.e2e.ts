@@ -21,22 +21,58 @@ describe("e2e workloads (real pulumi up)", () => {
     const s = await variant("pause", rolling(false), image(1));
     await s.up();
     await readyEndpoints(kc, "local-pause", "pause", 4);
-    const t0 = Date.now();
     await step(s, rolling(true), image(2));
-    const pausedTook = seconds(t0);
     const d = getJsonSync(kc, ["deployment/pause", "-n", "local-pause"]);
     assert.equal(d.spec.paused, true);
     assert.equal(d.spec.template.spec.containers[0].image, image(2), "the new template is stored");
     // Give the controller time to (not) act, then count: every pod is still v1.
     await new Promise((r) => setTimeout(r, 3000));
     assert.deepEqual(podsByVersion(kc, "local-pause", "pause"), { [version(1)]: 4 });
-    assert.ok(pausedTook < 15, `a paused update waits for nothing, took ${pausedTook}s`);
+    // A paused rollout never completes, so `pulumi up` must not wait for it (its time is in the benchmark).
+    assert.equal(d.metadata.annotations["pulumi.com/skipAwait"], "true");
     await step(s, rolling(false), image(2));
     // `pulumi up` returned only after the rollout: every pod is v2 and available, no v1 left.
     assert.deepEqual(podsByVersion(kc, "local-pause", "pause"), { [version(2)]: 4 });
     const after = getJsonSync(kc, ["deployment/pause", "-n", "local-pause"]);
     assert.equal(after.spec.paused, undefined);
     assert.equal(after.status.availableReplicas, 4);
+  });
+
+  it("undo (`kubectl rollout undo`): one `pulumi up` returns to the previous image and its config; set again it stays; cleared, the stack's image rolls out again", async () => {
+    const rolling = (config: Record<string, string>, undo = false) => [
+      app("undo", { replicas: 3, config, strategy: { type: "rolling", maxSurge: 1, maxUnavailable: 0, undo } }),
+    ];
+    const A = { MODE: "a" };
+    const B = { MODE: "b" };
+    const running = () => {
+      const d = getJsonSync(kc, ["deployment/undo", "-n", "local-undo"]);
+      const c = d.spec.template.spec.containers[0];
+      return [c.image, (c.envFrom as { configMapRef?: { name: string } }[] | undefined)?.find((e) => e.configMapRef)?.configMapRef?.name];
+    };
+    const s = await variant("undo", rolling(A), image(1));
+    await s.up();
+    const [, cmA] = running();
+    await step(s, rolling(B), image(2));
+    const [, cmB] = running();
+    assert.notEqual(cmA, cmB);
+    assert.deepEqual(((await s.outputs()).releases as Record<string, unknown>).undo, {
+      current: { image: image(2), key: image(2), config: cmB },
+      previous: { image: image(1), key: image(1), config: cmA },
+    });
+    await step(s, rolling(B, true), image(2));
+    assert.deepEqual(running(), [image(1), cmA]);
+    assert.deepEqual(podsByVersion(kc, "local-undo", "undo"), { [version(1)]: 3 });
+    assert.equal(getJsonSync(kc, [`configmap/${cmA}`, "-n", "local-undo"]).data.MODE, "a");
+    const again = await step(s, rolling(B, true), image(2));
+    assert.equal(again.changes.update ?? 0, 0, `a second undo changes nothing: ${JSON.stringify(again.changes)}`);
+    assert.deepEqual(running(), [image(1), cmA]);
+    await step(s, rolling(B), image(3));
+    assert.deepEqual(running(), [image(3), cmB]);
+    assert.deepEqual(podsByVersion(kc, "local-undo", "undo"), { [version(3)]: 3 });
+    assert.deepEqual(((await s.outputs()).releases as Record<string, unknown>).undo, {
+      current: { image: image(3), key: image(3), config: cmB },
+      previous: { image: image(1), key: image(1), config: cmA },
+    });
   });
 
   it("rolling: 10 replicas, maxSurge 2, maxUnavailable 0 never drop below 10 ready endpoints, peak at 12 pods, and only the Deployment changes", async () => {

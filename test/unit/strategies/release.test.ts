@@ -8,10 +8,12 @@ import { planApp } from "../../../strategies/plan";
 import {
   asBlueGreenRecord,
   asCanaryRecord,
+  asRollingRecord,
   BlueGreenRecord,
   canaryRecordOf,
   decideBlueGreen,
   decideCanary,
+  decideRolling,
   parseReleaseHistory,
   recordOf,
   ReleaseConflict,
@@ -398,5 +400,124 @@ describe("canary plan without a pinned stable", () => {
       /strategy\.pause: expected false with a pinned stable/,
     );
     assert.match(problems({ stable: { image: A } }).join("\n"), /strategy\.weight: expected an integer percentage between 0 and 100/);
+  });
+});
+
+describe("rolling release decision: `undo` from the record (kubectl rollout undo)", () => {
+  const rA = { image: A, key: A, config: "demo-config-aaaaaaaaaa" };
+  const rB = { image: B, key: B, config: "demo-config-bbbbbbbbbb" };
+
+  it("first release: recorded with no previous revision; undo has nothing to return to", () => {
+    const s = decideRolling(undefined, A, "demo-config-aaaaaaaaaa", false);
+    assert.equal(s.run, "stack");
+    assert.deepEqual(s.record("<stack>"), { current: { image: "<stack>", key: A, config: "demo-config-aaaaaaaaaa" } });
+    assert.equal(s.decision, "first release: recorded for undo");
+    assert.throws(
+      () => decideRolling(undefined, A, undefined, true),
+      (e: ReleaseConflict) => e.key === "undo" && e.message === "expected false: there is no earlier revision to return to yet",
+    );
+    assert.throws(() => decideRolling({ current: rA }, B, undefined, true), /no earlier revision/);
+  });
+
+  it("a new image, or the same image with new config, makes the current revision the previous one", () => {
+    assert.deepEqual(decideRolling({ current: rA }, B, "demo-config-bbbbbbbbbb", false).record("<stack>"), {
+      current: { image: "<stack>", key: B, config: "demo-config-bbbbbbbbbb" },
+      previous: rA,
+    });
+    assert.deepEqual(decideRolling({ current: rA }, A, "demo-config-cccccccccc", false).record("<stack>"), {
+      current: { image: "<stack>", key: A, config: "demo-config-cccccccccc" },
+      previous: rA,
+    });
+    // Config removed: the new revision has none.
+    assert.deepEqual(decideRolling({ current: rA }, A, undefined, false).record("<stack>"), {
+      current: { image: "<stack>", key: A },
+      previous: rA,
+    });
+  });
+
+  it("the same image and config keep the previous revision (nothing to undo changes)", () => {
+    const s = decideRolling({ current: rB, previous: rA }, B, "demo-config-bbbbbbbbbb", false);
+    assert.equal(s.decision, "unchanged: this update's image and config already run");
+    assert.deepEqual(s.record(B), { current: rB, previous: rA });
+  });
+
+  it("undo returns to the previous image and config; set again it stays; cleared, the stack's image releases again", () => {
+    const u = decideRolling({ current: rB, previous: rA }, B, "demo-config-bbbbbbbbbb", true);
+    assert.deepEqual(u.run, rA);
+    assert.equal(u.decision, `undo: returns to ${A} with ConfigMap demo-config-aaaaaaaaaa`);
+    const undone = u.record("<stack>");
+    assert.deepEqual(undone, { current: rA, previous: rB, undone: true });
+    const again = decideRolling(undone, B, "demo-config-bbbbbbbbbb", true);
+    assert.deepEqual(again.run, rA);
+    assert.deepEqual(again.record("<stack>"), undone);
+    const cleared = decideRolling(undone, B, "demo-config-bbbbbbbbbb", false);
+    assert.equal(cleared.run, "stack");
+    assert.deepEqual(cleared.record("<stack>"), { current: { image: "<stack>", key: B, config: "demo-config-bbbbbbbbbb" }, previous: rA });
+    assert.equal(
+      decideRolling({ current: rB, previous: { image: A, key: A } }, B, undefined, true).decision,
+      `undo: returns to ${A} without a ConfigMap`,
+    );
+  });
+
+  it("records carry over from the other strategies: what served last is the current revision", () => {
+    assert.deepEqual(asRollingRecord(blueA_greenB_liveGreen), { current: { image: B, key: B } });
+    assert.deepEqual(asRollingRecord({ stable: { image: A, key: A }, canary: { image: B, key: B, step: 0 } }), {
+      current: { image: A, key: A },
+    });
+    assert.deepEqual(asBlueGreenRecord({ current: rA, previous: rB }), { live: "blue", slots: { blue: { image: A, key: A } } });
+    assert.deepEqual(asCanaryRecord({ current: rA }), { stable: { image: A, key: A } });
+    assert.deepEqual(parseReleaseHistory({ demo: { current: rB, previous: rA, undone: true } }), {
+      demo: { current: rB, previous: rA, undone: true },
+    });
+    assert.throws(() => parseReleaseHistory({ demo: { current: rB, undone: false } }), /not a release record/);
+  });
+});
+
+describe("rolling plan with a record", () => {
+  const app = (strategy: Record<string, unknown> = {}, config: Record<string, string> | undefined = { GREETING: "hello", MODE: "a" }) =>
+    appSchema("local").parse({ name: "demo", replicas: 4, ...(config ? { config } : {}), strategy: { type: "rolling", ...strategy } });
+  const history = {
+    demo: {
+      current: { image: B, key: B, config: "demo-config-4d1e8a9196" },
+      previous: { image: A, key: A, config: "demo-config-0123456789" },
+    },
+  };
+
+  it("records this update's image and the ConfigMap named by its content (sha256 of the sorted data)", () => {
+    const p = planApp(app(), { environment: "local", image: "<stack>", version: "new", releases: {}, releaseKey: C });
+    assert.deepEqual(p.release, { current: { image: "<stack>", key: C, config: "demo-config-4d1e8a9196" } });
+    assert.equal(p.workloads[0].config, undefined, "a release reads this update's ConfigMap");
+    assert.equal(p.strategy, "rolling");
+  });
+
+  it("undo: the Deployment runs the previous image and reads the previous ConfigMap", () => {
+    const p = planApp(app({ undo: true }), { environment: "local", image: "<stack>", version: "new", releases: history, releaseKey: B });
+    assert.deepEqual(
+      [p.workloads[0].image, p.workloads[0].version, p.workloads[0].config],
+      [A, "sha256-aaaaaaaaaaaa", { name: "demo-config-0123456789" }],
+    );
+    assert.equal(p.strategy, "rolling (undo)");
+    assert.equal(p.trafficTo, "sha256-aaaaaaaaaaaa");
+    assert.equal(p.steps[0], `undo: returns to ${A} with ConfigMap demo-config-0123456789`);
+    assert.deepEqual(p.release, { current: history.demo.previous, previous: history.demo.current, undone: true });
+  });
+
+  it("an app with a pinned image is no release of the stack: no record, and undo is refused at config time", () => {
+    const pinned = appSchema("local").parse({ name: "demo", replicas: 4, image: A, strategy: { type: "rolling" } });
+    assert.equal(planApp(pinned, { environment: "local", image: "<stack>", version: "new" }).release, undefined);
+    assert.deepEqual(
+      trackedApps(parseStackConfig({ ...localBase, "rollout:apps": [{ name: "demo", image: A, strategy: { type: "rolling" } }] }, "local")),
+      [],
+    );
+    const config = parseStackConfig(
+      { ...localBase, "rollout:apps": [{ name: "demo", strategy: { type: "rolling", undo: true } }] },
+      "local",
+    );
+    assert.throws(
+      () => checkReleases(config, { releases: {}, releaseKey: A }),
+      (e: ConfigError) =>
+        JSON.stringify(e.problems) ===
+        JSON.stringify(["rollout:apps[0].strategy.undo: expected false: there is no earlier revision to return to yet"]),
+    );
   });
 });

@@ -1,0 +1,64 @@
+// Rolling updates (and `kubectl rollout pause/resume/undo`): one Deployment replaced a few pods at
+// a time. The app's record keeps the revision before the current one, so `undo: true` returns to
+// its image and ConfigMap in one `pulumi up`.
+import type { AppConfig, StrategyConfig } from "../config/schema";
+import { resolveIntOrPercent } from "../config/schema";
+import { revisionConfigMapName } from "../lib/config-revisions";
+import { PlanBase, shortDigest } from "./pieces";
+import { asRollingRecord, decideRolling, RollingState } from "./release";
+import type { AppPlan, PlanContext, WorkloadPlan } from "./types";
+
+type Rolling = Extract<StrategyConfig, { type: "rolling" }>;
+
+/** This update's revision, from the app's record and this update's image and config. */
+export function rollingState(app: AppConfig, s: Rolling, ctx: PlanContext): RollingState {
+  return decideRolling(
+    asRollingRecord(ctx.releases?.[app.name]),
+    ctx.releaseKey ?? ctx.image,
+    revisionConfigMapName(app.name, app.config),
+    s.undo,
+  );
+}
+
+export function planRolling(app: AppConfig, s: Rolling, ctx: PlanContext, base: PlanBase, main: WorkloadPlan): AppPlan {
+  const surge = resolveIntOrPercent(s.maxSurge, app.replicas, true);
+  const unavailable = resolveIntOrPercent(s.maxUnavailable, app.replicas, false);
+  // A pinned app image (`image:`) is not a release of the stack: it has no record to undo from.
+  const state = app.image === undefined ? rollingState(app, s, ctx) : undefined;
+  const back = state && state.run !== "stack" ? state.run : undefined;
+  const w: WorkloadPlan = back
+    ? { ...main, image: back.image, version: shortDigest(back.image), config: back.config ? { name: back.config } : {} }
+    : main;
+  const tracking = state ? { decision: [state.decision], release: { release: state.record(ctx.image) } } : { decision: [], release: {} };
+  if (s.pause)
+    return {
+      ...base,
+      strategy: "rolling (paused)",
+      workloads: [{ ...w, paused: true }],
+      services: [{ name: app.name, selectorExtra: {}, after: [], purpose: "live" }],
+      steps: [
+        ...tracking.decision,
+        `apply Deployment ${app.name} paused (spec.paused): its template is stored, no pod changes and pulumi up does not wait; set pause: false to resume the rollout`,
+      ],
+      podsAfter: app.replicas,
+      peakPods: app.replicas,
+      minReadyPods: app.replicas,
+      trafficTo: `unchanged (paused; ${w.version} once resumed)`,
+      ...tracking.release,
+    };
+  return {
+    ...base,
+    strategy: back ? "rolling (undo)" : "rolling",
+    workloads: [w],
+    services: [{ name: app.name, selectorExtra: {}, after: [], purpose: "live" }],
+    steps: [
+      ...tracking.decision,
+      `apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${w.timeoutSeconds}s`,
+    ],
+    podsAfter: app.replicas,
+    peakPods: app.replicas + surge,
+    minReadyPods: app.replicas - unavailable,
+    trafficTo: w.version,
+    ...tracking.release,
+  };
+}
