@@ -26,7 +26,8 @@ export const gitopsSchema = z.strictObject({
   /** Directory of Pulumi.yaml inside the repository. @default "." */
   repoDir: z
     .string()
-    .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, { error: "expected '.' or a relative path without '..'" })
+    // No '..' component: the Operator's workspace must stay inside the repository it fetched.
+    .regex(/^(?!(.*\/)?\.\.(\/|$))(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, { error: "expected '.' or a relative path without '..'" })
     .default("."),
   /** Stack name as the backend knows it. @default the Pulumi stack name */
   stack: z

@@ -3,6 +3,9 @@
 import { z } from "zod";
 import { secretValueAdvice, secretValueProblem } from "../lib/secret-values";
 
+// Also on the number branch: a string that misses the pattern fails there, and zod reports that branch's message.
+const versionError = "expected 'latest' or a version number such as '3'";
+
 /** Where the CSI driver mounts an app's secrets, one file per secret. */
 export const secretsMountPath = "/var/run/secrets/app";
 
@@ -14,7 +17,7 @@ export const appSecretKeys = {
         name: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, { error: "expected a Secret Manager secret ID (letters, digits, '-', '_')" }),
         /** A version number, or `latest` (a new version reaches pods when they restart). */
         version: z
-          .union([z.literal("latest"), z.string().regex(/^[1-9][0-9]*$/)], { error: "expected 'latest' or a version number such as '3'" })
+          .union([z.literal("latest"), z.string().regex(/^[1-9][0-9]*$/, { error: versionError })], { error: versionError })
           .default("latest"),
         /** File name under /var/run/secrets/app. @default the secret's name */
         file: z

@@ -7,7 +7,8 @@ import { ConfigError } from "./load";
 
 /** Parses the text of a stack file; `file` is only used in messages. */
 export function parseStackFile(text: string, file: string): Record<string, unknown> {
-  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
+  // prettyErrors gives each error its line and column (linePos); without it they name no position.
+  const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {

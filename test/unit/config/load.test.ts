@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, formatKeyPath, parseStackConfig } from "../../../config/load";
+import { ConfigError, expectation, formatKeyPath, parseStackConfig } from "../../../config/load";
 import { defaultsByEnvironment } from "../../../config/defaults";
 import { committedConfig, digestA, localBase } from "../../support/stacks";
 
@@ -241,5 +241,191 @@ describe("config: the program itself (index.ts) under mocks", () => {
       registered.filter((r) => !r.startsWith("pulumi:pulumi:Stack")),
       [],
     );
+  });
+});
+
+describe("config/load: the message of a ConfigError", () => {
+  it("counts its problems, singular and plural, one per line", () => {
+    assert.equal(new ConfigError(["a"]).message, "invalid stack config (1 problem):\n  - a");
+    assert.equal(new ConfigError(["a", "b"]).message, "invalid stack config (2 problems):\n  - a\n  - b");
+    assert.equal(new ConfigError([]).message, "invalid stack config (0 problems):\n  - ");
+    assert.equal(new ConfigError(["a"]).name, "ConfigError");
+    assert.deepEqual(new ConfigError(["a", "b"]).problems, ["a", "b"]);
+  });
+});
+
+describe("config/load: keys", () => {
+  const known =
+    "expected one of rollout:environment, rollout:cluster, rollout:registry, rollout:image, rollout:cd, rollout:traffic, rollout:apps, rollout:gitops";
+
+  it("ignores other namespaces, reports unknown rollout keys with the known ones", () => {
+    assert.deepEqual(problems({ ...localBase, ...app(), "gcp:project": "p", "kubernetes:context": "x", "rollout:foo": 1, rollout: 2 }), [
+      `rollout:foo: unknown key; ${known}`,
+      `rollout: unknown key; ${known}`,
+    ]);
+  });
+
+  it("refuses a key set as a secret, without also calling it missing", () => {
+    const refusal = (key: string) =>
+      `${key}: expected a plain value, not a secret: rollout renders this key into Kubernetes objects in plain text; keep secrets in a Kubernetes Secret or Secret Manager instead`;
+    assert.throws(() => parseStackConfig({ ...localBase, ...app() }, "local", ["rollout:apps"]), {
+      problems: [refusal("rollout:apps")],
+    });
+    assert.throws(() => parseStackConfig({ ...localBase, ...app(), "rollout:cd": "{}" }, "local", ["rollout:cd", "gcp:credentials"]), {
+      problems: [refusal("rollout:cd")],
+    });
+    // Only the keys named secret are refused.
+    assert.equal(parseStackConfig({ ...localBase, ...app() }, "local", ["rollout:cd"]).apps[0].name, "demo");
+  });
+
+  it("takes the environment from the stack name or the environment key", () => {
+    assert.equal(parseStackConfig({ ...localBase, ...app() }, "staging").environment, "staging");
+    assert.equal(parseStackConfig({ ...localBase, ...app(), "rollout:environment": "staging" }, "local").environment, "staging");
+    assert.equal(parseStackConfig({ ...localBase, ...app(), "rollout:environment": "local" }, "dev").environment, "local");
+    assert.deepEqual(problems({ ...localBase, ...app(), "rollout:environment": "dev" }, "dev"), [
+      `rollout:environment: expected one of 'local', 'staging', 'production', got "dev"`,
+    ]);
+  });
+
+  it("with no environment, still reports the other problems (against staging's schema)", () => {
+    assert.deepEqual(problems({ ...localBase, "rollout:apps": [{ name: "demo", replicas: 0 }] }, "dev"), [
+      "rollout:environment: expected one of local, staging, production (required because the stack name 'dev' is not one of them)",
+      "rollout:apps[0].replicas: expected an integer >= 1, got 0",
+    ]);
+  });
+
+  it("decodes JSON strings of mappings and lists, keeps other strings", () => {
+    assert.equal(parseStackConfig({ ...localBase, "rollout:apps": ' \n[{"name":"demo"}] ' }, "local").apps[0].name, "demo");
+    assert.equal(parseStackConfig({ ...localBase, ...app(), "rollout:cd": '{"namespace":"ops"}' }, "local").cd.namespace, "ops");
+    assert.deepEqual(problems({ ...localBase, "rollout:apps": "[{not json" }), ['rollout:apps: expected a list of apps, got "[{not json"']);
+    assert.deepEqual(problems({ ...localBase, "rollout:apps": "{not json" }), ['rollout:apps: expected a list of apps, got "{not json"']);
+    assert.deepEqual(problems({ ...localBase, "rollout:apps": "demo" }), ['rollout:apps: expected a list of apps, got "demo"']);
+    assert.deepEqual(problems({ ...localBase, "rollout:apps": "[]" }), ["rollout:apps: expected at least one app, got []"]);
+  });
+});
+
+describe("config/load: key paths", () => {
+  it("writes the first key after ':', later ones after '.', indexes in brackets", () => {
+    assert.equal(formatKeyPath([]), "rollout");
+    assert.equal(formatKeyPath(["apps"]), "rollout:apps");
+    assert.equal(formatKeyPath([0]), "rollout[0]");
+    assert.equal(formatKeyPath(["apps", 0, "env", "x.y/z-1_2"]), "rollout:apps[0].env.x.y/z-1_2");
+  });
+
+  it("quotes user keys that would not read as one segment", () => {
+    assert.equal(formatKeyPath(["apps", 0, "env", "a b"]), 'rollout:apps[0].env["a b"]');
+    assert.equal(formatKeyPath(["a", ""]), 'rollout:a[""]');
+    assert.equal(formatKeyPath(["a b"]), 'rollout["a b"]');
+    assert.equal(formatKeyPath(["config", 'a"b', "c"]), 'rollout:config["a\\"b"].c');
+  });
+});
+
+describe("config/load: values shown in messages", () => {
+  const spread = (value: unknown) => problems({ ...localBase, "rollout:apps": [{ name: "demo", spread: value }] });
+  const expected = "rollout:apps[0].spread: expected one of 'zone', 'node', 'none', got ";
+
+  it("shows JSON up to 120 characters, cut to 117 and '...' beyond", () => {
+    assert.deepEqual(spread("x".repeat(118)), [`${expected}"${"x".repeat(118)}"`]);
+    assert.deepEqual(spread("x".repeat(119)), [`${expected}"${"x".repeat(116)}...`]);
+  });
+
+  it("shows what JSON cannot: circular values, big integers, symbols", () => {
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    assert.deepEqual(spread(circular), [`${expected}[object Object]`]);
+    assert.deepEqual(spread(BigInt(10)), [`${expected}10`]);
+    assert.deepEqual(spread(Symbol("s")), [`${expected}Symbol(s)`]);
+  });
+
+  it("says when the key is missing", () => {
+    assert.deepEqual(problems({ ...localBase }), ["rollout:apps: expected a list of apps, got nothing (the key is missing)"]);
+  });
+});
+
+describe("config/load: issues in words", () => {
+  const at = (o: Record<string, unknown>) => problems({ ...localBase, "rollout:apps": [{ name: "demo", ...o }] });
+
+  it("one line per unknown key", () => {
+    assert.deepEqual(at({ replica: 1, foo: 2 }), [
+      "rollout:apps[0].replica: unknown key; check the spelling against the config reference in README.md\n  - rollout:apps[0].foo: unknown key; check the spelling against the config reference in README.md",
+    ]);
+  });
+
+  it("a union blames the deepest problem of the branch whose shape matched", () => {
+    assert.deepEqual(at({ pdb: { minAvailable: "x" } }), [
+      'rollout:apps[0].pdb.minAvailable: expected an integer >= 0 or a percentage from "0%" to "100%" such as "25%" (a quoted number like "3" is not one), got "x"',
+    ]);
+    assert.deepEqual(at({ pdb: true }), [
+      "rollout:apps[0].pdb: expected false or a mapping with exactly one of minAvailable, maxUnavailable, got true",
+    ]);
+    // A union without a message of its own: the first branch's words.
+    assert.deepEqual(problems({ ...localBase, ...traffic(), "rollout:apps": [{ name: "demo", route: "x" }] }), [
+      'rollout:apps[0].route: expected false, got "x"',
+    ]);
+  });
+
+  it("keys of a record are checked at their own path", () => {
+    const KMS = "gcpkms://projects/acme-rollout-prod/locations/europe-west1/keyRings/rollout/cryptoKeys/pulumi";
+    const gitops = { repository: "https://github.com/acme/rollout.git", backend: "gs://acme-rollout-state", secretsProvider: KMS };
+    assert.deepEqual(
+      problems({ ...localBase, ...app(), "rollout:gitops": { ...gitops, credentials: { secretEnv: { lower: { name: "s", key: "k" } } } } }),
+      ['rollout:gitops.credentials.secretEnv.lower: expected an environment variable name, got "lower"'],
+    );
+    assert.deepEqual(
+      problems({ ...localBase, ...app(), "rollout:gitops": { ...gitops, credentials: { secretEnv: { A: { name: "S", key: "k" } } } } }),
+      [
+        "rollout:gitops.credentials.secretEnv.A.name: expected a DNS label (lower-case letters, digits and '-', at most 63 characters), got \"S\"",
+      ],
+    );
+  });
+
+  it("zod's own checks are worded by kind", () => {
+    assert.deepEqual(at({ egress: [{ app: "demo", ports: [0] }] }), ["rollout:apps[0].egress[0].ports[0]: expected a value >= 1, got 0"]);
+    assert.deepEqual(at({ egress: [{ app: "demo", ports: [1.5] }] }), ["rollout:apps[0].egress[0].ports[0]: expected an integer, got 1.5"]);
+  });
+});
+
+function traffic() {
+  return { "rollout:traffic": { gateway: { hostnames: ["demo.example.com"] } } };
+}
+
+describe("config/load: expectation()", () => {
+  const issue = (fields: Record<string, unknown>) => expectation({ path: [], message: "Invalid input", ...fields } as never);
+
+  it("keeps a message written in the schema", () => {
+    assert.equal(issue({ code: "custom", message: "expected a thing" }), "expected a thing");
+  });
+
+  it("names types", () => {
+    assert.equal(issue({ code: "invalid_type", expected: "string" }), "expected a string");
+    assert.equal(issue({ code: "invalid_type", expected: "number" }), "expected a number");
+    assert.equal(issue({ code: "invalid_type", expected: "int" }), "expected an integer");
+    assert.equal(issue({ code: "invalid_type", expected: "boolean" }), "expected true or false");
+    assert.equal(issue({ code: "invalid_type", expected: "object" }), "expected a mapping");
+    assert.equal(issue({ code: "invalid_type", expected: "array" }), "expected a list");
+    assert.equal(issue({ code: "invalid_type", expected: "bigint" }), "expected a value of type bigint");
+  });
+
+  it("lists values", () => {
+    assert.equal(issue({ code: "invalid_value", values: [false] }), "expected false");
+    assert.equal(issue({ code: "invalid_value", values: ["a", 1] }), 'expected one of "a", 1');
+  });
+
+  it("bounds by origin", () => {
+    assert.equal(issue({ code: "too_small", origin: "array", minimum: 1 }), "expected at least 1 item(s)");
+    assert.equal(issue({ code: "too_small", origin: "string", minimum: 2 }), "expected at least 2 character(s)");
+    assert.equal(issue({ code: "too_small", origin: "number", minimum: 3 }), "expected a value >= 3");
+    assert.equal(issue({ code: "too_big", origin: "array", maximum: 4 }), "expected at most 4 item(s)");
+    assert.equal(issue({ code: "too_big", origin: "string", maximum: 5 }), "expected at most 5 character(s)");
+    assert.equal(issue({ code: "too_big", origin: "number", maximum: 6 }), "expected a value <= 6");
+  });
+
+  it("points to the README for the rest", () => {
+    assert.equal(issue({ code: "invalid_format" }), "expected a value in the format the config reference in README.md gives for this key");
+    assert.equal(
+      issue({ code: "invalid_union" }),
+      "expected a value of one of the forms the config reference in README.md gives for this key",
+    );
+    assert.equal(issue({ code: "not_multiple_of" }), "expected a value as the config reference in README.md describes for this key");
   });
 });

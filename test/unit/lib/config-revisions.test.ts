@@ -37,3 +37,20 @@ describe("lib/config-revisions: which retained ConfigMaps can go", () => {
     assert.deepEqual(configMapsToPrune("web", [cm("a")], [], undefined), [cm("a")]);
   });
 });
+
+describe("lib/config-revisions: env entries that name no ConfigMap", () => {
+  it("skips values from Secrets and fields", () => {
+    assert.deepEqual(
+      [
+        ...referencedConfigMaps([
+          {
+            containers: [
+              { env: [{ valueFrom: { secretKeyRef: { name: "s" } } } as never, { valueFrom: {} }, { valueFrom: { configMapKeyRef: {} } }] },
+            ],
+          },
+        ]),
+      ],
+      [],
+    );
+  });
+});

@@ -7,6 +7,7 @@ import {
   effectiveArgv,
   environments,
   httpUrlProblem,
+  intOrPercentProblem,
   isDnsLabel,
   isDnsSubdomain,
   isEnvironment,
@@ -374,5 +375,78 @@ describe("lib/contract: URLs", () => {
     assert.equal(httpUrlProblem("not a url"), "not an absolute URL");
     assert.equal(httpUrlProblem("/api/v1"), "not an absolute URL");
     assert.equal(httpUrlProblem(""), "not an absolute URL");
+  });
+});
+
+describe("lib/contract: edges the first tests left open", () => {
+  it("one-character names are names", () => {
+    assert.equal(isDnsLabel("a"), true);
+    assert.equal(isDnsSubdomain("a"), true);
+    assert.equal(qualifiedNameProblem("a"), undefined);
+    assert.equal(qualifiedNameProblem("x/a"), undefined);
+  });
+
+  it("a subdomain's labels end with a letter or digit", () => {
+    assert.equal(isDnsSubdomain("a-.com"), false);
+    assert.equal(isDnsSubdomain("a.b-"), false);
+  });
+
+  it("a key without '/' is all name, whatever its case", () => {
+    assert.equal(qualifiedNameProblem("Owner"), undefined);
+  });
+
+  it("int-or-percent: only a whole string of digits and '%'", () => {
+    assert.equal(parseIntOrPercent("25%x"), undefined);
+    assert.equal(parseIntOrPercent(["5%"]), undefined);
+  });
+
+  it("says why a budget or bound is invalid", () => {
+    const notOne = 'not an integer >= 0 or a percentage such as "25%" (a quoted number like "3" is not one)';
+    assert.equal(intOrPercentProblem("3"), notOne);
+    assert.equal(intOrPercentProblem(-1), notOne);
+    assert.equal(intOrPercentProblem("101%"), "101% is above 100%");
+    assert.equal(intOrPercentProblem("100%"), undefined);
+    assert.equal(intOrPercentProblem(101), undefined);
+    assert.equal(intOrPercentProblem(0), undefined);
+  });
+
+  it("env: skips only flags and assignments before the shell", () => {
+    assert.equal(shellForm(["env", "a-b", "sh", "-c", "x"]), undefined);
+    assert.equal(shellForm(["env", "1A=x", "sh", "-c", "x"]), undefined);
+    assert.deepEqual(shellForm(["env", "A_1=x", "-i", "sh", "-c", "x"]), { shell: "sh", script: "x" });
+  });
+
+  it("shell options: -O and +O take an argument, '+x' is a flag, the first operand ends the search", () => {
+    assert.deepEqual(shellForm(["bash", "-O", "extglob", "-c", "run"]), { shell: "bash", script: "run" });
+    assert.deepEqual(shellForm(["bash", "+O", "extglob", "-c", "run"]), { shell: "bash", script: "run" });
+    assert.deepEqual(shellForm(["bash", "+x", "-c", "run"]), { shell: "bash", script: "run" });
+    assert.equal(shellForm(["sh", "script.sh", "-c", "x"]), undefined);
+  });
+
+  it("-c only as a cluster of letters containing c", () => {
+    assert.deepEqual(shellForm(["bash", "-ce", "run"]), { shell: "bash", script: "run" });
+    assert.equal(shellForm(["sh", "-c1", "x"]), undefined);
+    assert.equal(shellForm(["bash", "+x-c", "s"]), undefined);
+  });
+
+  it("exec followed by any run of white space hands over PID 1", () => {
+    assert.equal(shellFormProblem(["sh", "-c", "exec  /app"], undefined), undefined);
+  });
+
+  it("no command and no args is an empty argv from args", () => {
+    assert.deepEqual(effectiveArgv(undefined, undefined), { argv: [], field: "args" });
+  });
+
+  it("a reference that starts with '@' has an empty path", () => {
+    assert.deepEqual(parseImageReference(`@${digest}`), {
+      ok: false,
+      reason: "the path component '' must be lower-case letters and digits, separated by '.', '_', '__' or '-'",
+    });
+  });
+
+  it("quantities: anchored at the start, several digits after '.' and in the exponent", () => {
+    assert.equal(parseQuantity("x1"), undefined);
+    assert.equal(parseQuantity(".55"), 0.55);
+    assert.equal(parseQuantity("1e10"), 1e10);
   });
 });
