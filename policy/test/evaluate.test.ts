@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { createRequire } from "module";
 import * as path from "path";
 import {
     CONFIG_DIR,
@@ -322,6 +323,22 @@ describe("evaluate() (exact levels, config and findings)", () => {
             ];
             assert.deepStrictEqual(mandatoryViolations(vs), [vs[1]]);
         });
+    });
+
+    it("rejects a config file that is not a JSON object", () => {
+        // The fs module object itself (an `import * as` namespace only has getters).
+        const fs = createRequire(__filename)("fs") as { readFileSync: unknown };
+        const read = fs.readFileSync;
+        const file = path.join(__dirname, "..", "config", "staging.json");
+        try {
+            for (const text of ["[]", "null", '"advisory"', "3"]) {
+                fs.readFileSync = () => text;
+                assert.throws(() => loadPackConfig("staging"), { message: `${file} must hold a JSON object` }, text);
+            }
+        } finally {
+            fs.readFileSync = read;
+        }
+        assert.strictEqual(typeof loadPackConfig("staging"), "object");
     });
 
     it("reads each stack's config file as an object", () => {
