@@ -500,3 +500,33 @@ describe("availability (exact findings and boundaries)", () => {
         });
     });
 });
+
+describe("availability (mixed selections and look-alikes)", () => {
+    const PDB = "PodDisruptionBudget staging-demo/demo";
+
+    it("with a DaemonSet and a Deployment selected, judges only a 100% minAvailable", () => {
+        const both = [daemonSet({ app: "demo" }), deployment()];
+        assert.deepStrictEqual(messages(checkPdbAllowsEviction([...both, pdb("demo", DEMO, { minAvailable: "100%" })])), [
+            `${PDB}: spec.minAvailable is "100%"; it blocks every voluntary eviction and must be below 100%`,
+        ]);
+        assert.deepStrictEqual(messages(checkPdbAllowsEviction([...both, pdb("demo", DEMO, { minAvailable: 3 })])), []);
+    });
+
+    it("does not take a VerticalPodAutoscaler for an HPA", () => {
+        const vpa: PolicyResource = {
+            type: "kubernetes:autoscaling.k8s.io/v1:VerticalPodAutoscaler",
+            name: "demo",
+            props: {
+                metadata: { name: "demo", namespace: "staging-demo" },
+                spec: {
+                    targetRef: { kind: "Deployment", name: "demo" },
+                    scaleTargetRef: { kind: "Deployment", name: "demo" },
+                    minReplicas: 3,
+                },
+            },
+        };
+        assert.deepStrictEqual(messages(checkProductionReplicas([deployment({ replicas: 1 }), vpa], production)), [
+            "Deployment staging-demo/demo: spec.replicas is 1; production workloads must run more than 1 replica (or be scaled by a HorizontalPodAutoscaler with spec.minReplicas > 1), unless annotated rollout.dev/role: idle|canary",
+        ]);
+    });
+});

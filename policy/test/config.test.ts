@@ -240,3 +240,9 @@ describe("lib/config (exact values)", () => {
         assert.strictEqual(isPlaceholder("us-central1-docker.pkg.dev/acme-prod/rollout/"), false);
     });
 });
+
+describe("lib/config (non-string accounts)", () => {
+    it("rejects an account given as a list, even one that would match as text", () => {
+        assert.strictEqual(resolveConfig({ cdServiceAccount: ["delivery/argo"] }).cdServiceAccount, "cd/cd-agent");
+    });
+});

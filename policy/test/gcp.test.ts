@@ -313,3 +313,25 @@ describe("gcp (exact findings and boundaries)", () => {
         });
     });
 });
+
+describe("gcp (look-alikes)", () => {
+    it("reads node configs of GKE clusters and node pools only", () => {
+        const dataproc: PolicyResource = {
+            type: "gcp:dataproc/cluster:Cluster",
+            name: "d",
+            props: { nodeConfig: { serviceAccount: "default", oauthScopes: ["cloud-platform"] } },
+        };
+        assert.deepStrictEqual(checkNodeServiceAccount(dataproc), []);
+    });
+
+    it("reads members[] when no single member is set", () => {
+        const b: PolicyResource = {
+            type: "gcp:projects/iAMBinding:IAMBinding",
+            name: "b",
+            props: { role: "roles/viewer", members: ["allUsers", "group:ops@acme.example"] },
+        };
+        assert.deepStrictEqual(checkIamBindings(b), [
+            'IAMBinding b: member "allUsers" makes roles/viewer public; grant it to specific principals',
+        ]);
+    });
+});

@@ -439,3 +439,50 @@ describe("network (exact findings and boundaries)", () => {
         });
     });
 });
+
+describe("network (attachment and identity look-alikes)", () => {
+    const GW = "Gateway gateway/gateway";
+
+    it("counts a redirect rule with further filters, and a route with several parentRefs", () => {
+        const redirectPlus = route("r", "gateway", "http", [
+            {
+                filters: [
+                    { type: "RequestHeaderModifier", requestHeaderModifier: { add: [{ name: "x", value: "1" }] } },
+                    { type: "RequestRedirect", requestRedirect: { scheme: "https" } },
+                ],
+            },
+        ]);
+        assert.deepStrictEqual(checkGatewayHttpsOnly([gateway([http]), redirectPlus]), []);
+        const twoParents = mutate(redirect, (p) => p.spec.parentRefs.unshift({ name: "internal", namespace: "gateway" }));
+        assert.deepStrictEqual(checkGatewayHttpsOnly([gateway([http]), twoParents]), []);
+    });
+
+    it("attaches a route of another namespace through an explicit parentRef namespace", () => {
+        const app = route("demo-plain", NAMESPACE, "http", [{ backendRefs: [{ name: "demo" }] }]);
+        assert.deepStrictEqual(
+            checkGatewayHttpsOnly([gateway([http]), redirect, app]).map((f) => f.message),
+            [
+                `HTTPRoute ${NAMESPACE}/demo-plain: attaches to the plain-HTTP listener http of ${GW} and serves content; set parentRefs[].sectionName to the HTTPS listener`,
+            ],
+        );
+    });
+
+    it("sorts the Google accounts of a shared ServiceAccount, and reads the annotation of ServiceAccounts only", () => {
+        const wi = (gsa: string): PolicyResource => ({
+            type: "gcp:serviceaccount/iAMMember:IAMMember",
+            name: gsa,
+            props: { serviceAccountId: gsa, role: "roles/iam.workloadIdentityUser", member: "serviceAccount:p.svc.id.goog[ns/app]" },
+        });
+        assert.deepStrictEqual(
+            checkIdentitiesNotShared([wi("zeta"), wi("alpha")]).map((f) => f.message),
+            ["Kubernetes ServiceAccount ns/app may act as 2 Google service accounts (alpha, zeta); bind exactly one"],
+        );
+        const sa: PolicyResource = {
+            type: "kubernetes:core/v1:ServiceAccount",
+            name: "sa",
+            props: { metadata: { name: "app", namespace: "a", annotations: { "iam.gke.io/gcp-service-account": "g@p" } } },
+        };
+        const dep = deployment({ annotations: { "iam.gke.io/gcp-service-account": "g@p" } });
+        assert.deepStrictEqual(checkIdentitiesNotShared([sa, dep]), []);
+    });
+});

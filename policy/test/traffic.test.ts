@@ -255,3 +255,29 @@ function pdbLike(): PolicyResource {
         props: { metadata: { name: "x", namespace: "staging-demo" }, spec: { selector: { "app.kubernetes.io/name": "nope" } } },
     };
 }
+
+describe("traffic (lookups that must stay narrow)", () => {
+    it("skips an ExternalName Service even with a selector", () => {
+        const ext = mutate(service("ext", { "app.kubernetes.io/name": "nothing" }), (p) => (p.spec.type = "ExternalName"));
+        assert.deepStrictEqual(checkServiceSelectors([ext]), []);
+    });
+
+    it("looks backends up among Services only, survives a null rule and a backendRef without port", () => {
+        const notAService = { ...deployment({ name: "demo-api" }), name: "demo-api" };
+        assert.deepStrictEqual(messages(checkHttpRouteBackends([notAService, httpRoute("demo", [[{ name: "demo-api" }]])])), [
+            'HTTPRoute staging-demo/demo: spec.rules[0].backendRefs[0].name "demo-api" names no Service of the stack in namespace staging-demo',
+        ]);
+        const route = mutate(httpRoute("demo", [[{ name: "demo-stable" }]]), (p) => {
+            delete p.spec.rules[0].backendRefs[0].port;
+            p.spec.rules.unshift(null);
+        });
+        assert.deepStrictEqual(checkHttpRouteBackends([service("demo-stable", {}), route]), []);
+    });
+
+    it("lists only the numeric Service ports", () => {
+        const svc = mutate(service("demo-stable", {}), (p) => (p.spec.ports = [null, { name: "metrics" }, { name: "http", port: 80 }]));
+        assert.deepStrictEqual(messages(checkHttpRouteBackends([svc, httpRoute("demo", [[{ name: "demo-stable", port: 8080 }]])])), [
+            "HTTPRoute staging-demo/demo: spec.rules[0].backendRefs[0].port 8080 is not a port of Service staging-demo/demo-stable (ports: 80)",
+        ]);
+    });
+});

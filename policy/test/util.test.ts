@@ -346,3 +346,16 @@ describe("lib/util", () => {
         });
     });
 });
+
+describe("lib/util (index and apiVersion edges)", () => {
+    it("at reads numeric steps from arrays only", () => {
+        assert.strictEqual(at({ 0: "x" }, 0), undefined);
+        assert.strictEqual(at("abc", 0), undefined);
+        assert.strictEqual(at(["x"], 0), "x");
+    });
+
+    it("k8sKind splits a CustomResource apiVersion at its first slash, even at position 0", () => {
+        assert.deepStrictEqual(k8sKind(res(CR, { apiVersion: "/v1", kind: "Thing" })), { group: "", version: "v1", kind: "Thing" });
+        assert.deepStrictEqual(k8sKind(res(CR, { apiVersion: "a/b/v1", kind: "Thing" })), { group: "a", version: "b/v1", kind: "Thing" });
+    });
+});
