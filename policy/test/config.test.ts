@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { CONFIG_PROPERTIES, DEFAULT_CONFIG, isPlaceholder, resolveConfig } from "../lib/config";
+import { CONFIG_PROPERTIES, DEFAULT_CONFIG, configSchemaFor, isPlaceholder, resolveConfig } from "../lib/config";
 import { configPath, enforcementFor, loadPackConfig } from "../lib/evaluate";
 import { policies, policyByName } from "../lib/policies";
 import { ENVIRONMENTS, type ConfigPropertySchema } from "../lib/types";
@@ -166,5 +166,83 @@ describe("policy pack config files", () => {
 
     it("points evaluate() at policy/config/<environment>.json", () => {
         assert.strictEqual(configPath("staging"), path.join(__dirname, "..", "config", "staging.json"));
+    });
+});
+
+describe("lib/config (exact values)", () => {
+    it("freezes the defaults", () => {
+        assert.deepStrictEqual(DEFAULT_CONFIG, { environment: "production", allowedRegistries: [], cdServiceAccount: "cd/cd-agent" });
+        assert.strictEqual(Object.isFrozen(DEFAULT_CONFIG), true);
+    });
+
+    it("builds a schema of exactly the given keys, none for no keys", () => {
+        assert.strictEqual(configSchemaFor([]), undefined);
+        assert.deepStrictEqual(configSchemaFor(["cdServiceAccount", "environment"]), {
+            properties: { cdServiceAccount: CONFIG_PROPERTIES.cdServiceAccount, environment: CONFIG_PROPERTIES.environment },
+        });
+        assert.deepStrictEqual(Object.keys(configSchemaFor(["cdServiceAccount", "environment"])?.properties ?? {}), [
+            "cdServiceAccount",
+            "environment",
+        ]);
+    });
+
+    it("reads each environment and falls back to production for anything else", () => {
+        for (const environment of ["local", "staging", "production"]) {
+            assert.strictEqual(resolveConfig({ environment }).environment, environment);
+        }
+        for (const environment of ["Staging", "", 1, null, ["staging"]]) {
+            assert.strictEqual(resolveConfig({ environment }).environment, "production", String(environment));
+        }
+    });
+
+    it("falls back to the defaults for null, strings and arrays", () => {
+        for (const raw of [null, "staging", 3, ["staging"]]) {
+            assert.deepStrictEqual(resolveConfig(raw), {
+                environment: "production",
+                allowedRegistries: [],
+                cdServiceAccount: "cd/cd-agent",
+            });
+        }
+    });
+
+    it("keeps only non-empty string registries, and none when the value is not a list", () => {
+        assert.deepStrictEqual(resolveConfig({ allowedRegistries: ["a/", "", null, 1, "b"] }).allowedRegistries, ["a/", "b"]);
+        assert.deepStrictEqual(resolveConfig({ allowedRegistries: "a/" }).allowedRegistries, []);
+        const fresh = resolveConfig({});
+        fresh.allowedRegistries.push("x/");
+        assert.deepStrictEqual(DEFAULT_CONFIG.allowedRegistries, []);
+    });
+
+    it("accepts namespace/name accounts with DNS-1123 parts only", () => {
+        for (const account of ["cd/cd-agent", "a/b", "delivery/argo.cd", "n1/x-9"]) {
+            assert.strictEqual(resolveConfig({ cdServiceAccount: account }).cdServiceAccount, account);
+        }
+        for (const account of [
+            "Cd/agent",
+            "cd/",
+            "/agent",
+            "cd/agent.",
+            "-cd/agent",
+            "cd-/agent",
+            "cd/agent/x",
+            "x cd/agent",
+            "cd.x/agent",
+            7,
+        ]) {
+            assert.strictEqual(resolveConfig({ cdServiceAccount: account }).cdServiceAccount, "cd/cd-agent", String(account));
+        }
+    });
+
+    it("calls a value with < or > a placeholder", () => {
+        assert.strictEqual(isPlaceholder("<region>-docker.pkg.dev/p/r/"), true);
+        assert.strictEqual(isPlaceholder("us-docker.pkg.dev/<project>"), true);
+        assert.strictEqual(isPlaceholder("a>b"), true);
+        assert.strictEqual(isPlaceholder("us-central1-docker.pkg.dev/acme-prod/rollout/"), false);
+    });
+});
+
+describe("lib/config (non-string accounts)", () => {
+    it("rejects an account given as a list, even one that would match as text", () => {
+        assert.strictEqual(resolveConfig({ cdServiceAccount: ["delivery/argo"] }).cdServiceAccount, "cd/cd-agent");
     });
 });

@@ -1,5 +1,18 @@
 import * as assert from "assert";
-import { evaluate, mandatoryViolations, type PackConfig, type Violation } from "../lib/evaluate";
+import { createRequire } from "module";
+import * as path from "path";
+import {
+    CONFIG_DIR,
+    configFor,
+    enforcementFor,
+    evaluate,
+    loadPackConfig,
+    mandatoryViolations,
+    type EvaluateOptions,
+    type PackConfig,
+    type Violation,
+} from "../lib/evaluate";
+import { policyByName } from "../lib/policies";
 import { ENVIRONMENTS } from "../lib/types";
 import type { PolicyResource } from "../lib/types";
 import { DIGEST, REGISTRY, compliantStack, defaultDeny, deployment, mutate, pdb, role, service } from "./fixtures";
@@ -151,5 +164,191 @@ describe("evaluate()", () => {
 
     it("rejects an unknown environment", () => {
         assert.throws(() => evaluate([], { environment: "prod" as never }), /unknown environment "prod"/);
+    });
+});
+
+describe("evaluate() (exact levels, config and findings)", () => {
+    const policy = (name: string) => policyByName(name);
+    const tagged = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].image = "ghcr.io/acme/demo:1.4.2"));
+
+    describe("enforcementFor", () => {
+        it("takes the policy's entry first, then all, then the policy default", () => {
+            const p = policy("image-tag-pinned");
+            assert.strictEqual(enforcementFor(p, {}), "mandatory");
+            assert.strictEqual(enforcementFor(p, { all: "advisory" }), "advisory");
+            assert.strictEqual(enforcementFor(p, { all: { enforcementLevel: "disabled" } }), "disabled");
+            assert.strictEqual(enforcementFor(p, { all: "disabled", "image-tag-pinned": "advisory" }), "advisory");
+            assert.strictEqual(enforcementFor(p, { all: "advisory", "image-tag-pinned": { enforcementLevel: "mandatory" } }), "mandatory");
+            assert.strictEqual(enforcementFor(p, { all: "advisory", "image-tag-pinned": {} }), "advisory");
+            assert.strictEqual(enforcementFor(p, { "image-tag-pinned": { environment: "staging" } }), "mandatory");
+            assert.strictEqual(enforcementFor(p, { "image-tag-pinned": "remediate" }), "mandatory");
+        });
+
+        it("rejects an unknown level", () => {
+            assert.throws(() => enforcementFor(policy("image-tag-pinned"), { "image-tag-pinned": "warn" }), {
+                message: 'invalid enforcement level "warn"',
+            });
+            assert.throws(() => enforcementFor(policy("image-tag-pinned"), { all: "" }), { message: 'invalid enforcement level ""' });
+        });
+    });
+
+    describe("configFor", () => {
+        const opts = (o: Partial<EvaluateOptions> = {}): EvaluateOptions => ({ environment: "staging", ...o });
+
+        it("starts from the schema defaults of the keys the policy reads", () => {
+            assert.deepStrictEqual(configFor(policy("rbac-cd-least-privilege"), {}, opts()), {
+                environment: "staging",
+                allowedRegistries: [],
+                cdServiceAccount: "cd/cd-agent",
+            });
+        });
+
+        it("overlays the policy's own entry, only for its keys, and ignores string entries", () => {
+            const packConfig: PackConfig = {
+                "rbac-cd-least-privilege": { enforcementLevel: "mandatory", cdServiceAccount: "delivery/argo", allowedRegistries: ["x/"] },
+                "image-registry-allowlist": "mandatory",
+            };
+            assert.deepStrictEqual(configFor(policy("rbac-cd-least-privilege"), packConfig, opts()), {
+                environment: "staging",
+                allowedRegistries: [],
+                cdServiceAccount: "delivery/argo",
+            });
+            assert.deepStrictEqual(configFor(policy("image-registry-allowlist"), packConfig, opts()).allowedRegistries, []);
+            const other = configFor(policy("image-tag-pinned"), packConfig, opts());
+            assert.strictEqual(other.cdServiceAccount, "cd/cd-agent");
+        });
+
+        it("drops placeholders and non-strings from the file's registries; the options replace them", () => {
+            const packConfig: PackConfig = { "image-registry-allowlist": { allowedRegistries: ["<r>/", "ghcr.io/acme/", 3] } };
+            assert.deepStrictEqual(configFor(policy("image-registry-allowlist"), packConfig, opts()).allowedRegistries, ["ghcr.io/acme/"]);
+            assert.deepStrictEqual(
+                configFor(policy("image-registry-allowlist"), packConfig, opts({ allowedRegistries: ["<kept>/", "x/"] })).allowedRegistries,
+                ["<kept>/", "x/"],
+            );
+            assert.deepStrictEqual(
+                configFor(policy("image-registry-allowlist"), packConfig, opts({ allowedRegistries: [] })).allowedRegistries,
+                [],
+            );
+        });
+
+        it("takes cdServiceAccount from the options over the file, and the environment always from the options", () => {
+            const packConfig: PackConfig = {
+                "rbac-cd-least-privilege": { cdServiceAccount: "delivery/argo" },
+                "image-digest-production": { environment: "production" },
+            };
+            assert.strictEqual(
+                configFor(policy("rbac-cd-least-privilege"), packConfig, opts({ cdServiceAccount: "ops/flux" })).cdServiceAccount,
+                "ops/flux",
+            );
+            assert.strictEqual(
+                configFor(policy("image-digest-production"), packConfig, opts({ environment: "local" })).environment,
+                "local",
+            );
+        });
+    });
+
+    describe("evaluate", () => {
+        it("returns the exact violation with the logical resource name", () => {
+            assert.deepStrictEqual(
+                evaluate([tagged], { environment: "production", packConfig: { all: "advisory", "image-digest-production": "mandatory" } }),
+                [
+                    {
+                        policy: "image-digest-production",
+                        enforcementLevel: "mandatory",
+                        resource: "demo",
+                        message:
+                            'Deployment staging-demo/demo: spec.template.spec.containers[0].image "ghcr.io/acme/demo:1.4.2" is not pinned by digest; production images must be referenced as <repository>@sha256:<64 hex digits>',
+                    },
+                    {
+                        policy: "production-pdb-coverage",
+                        enforcementLevel: "advisory",
+                        resource: "demo",
+                        message:
+                            "Deployment staging-demo/demo: no PodDisruptionBudget in namespace staging-demo selects spec.template.metadata.labels {app.kubernetes.io/name=demo, app.kubernetes.io/instance=demo-prod, app.kubernetes.io/version=1.4.2, app.kubernetes.io/managed-by=pulumi, app.kubernetes.io/part-of=rollout, rollout.dev/track=stable}; every production Deployment/StatefulSet must be covered by a PDB",
+                    },
+                    {
+                        policy: "namespace-network-policy",
+                        enforcementLevel: "advisory",
+                        resource: "demo",
+                        message:
+                            "Deployment staging-demo/demo: namespace staging-demo has no default-deny NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules); every pod in it accepts connections from anywhere in the cluster",
+                    },
+                ],
+            );
+        });
+
+        it("skips disabled policies and names stack findings by logical name, whatever the urn", () => {
+            const withUrn = { ...tagged, name: "logical-web", urn: "urn:pulumi:x::y::z::custom" };
+            const result = evaluate([withUrn], {
+                environment: "staging",
+                packConfig: { all: "disabled", "namespace-network-policy": "advisory" },
+            });
+            assert.deepStrictEqual(
+                result.map((v) => [v.policy, v.enforcementLevel, v.resource]),
+                [["namespace-network-policy", "advisory", "logical-web"]],
+            );
+        });
+
+        it("reads a policy's properties from the given pack config, with the default level when it sets none", () => {
+            const packConfig: PackConfig = { "image-registry-allowlist": { allowedRegistries: [REGISTRY] } };
+            const foreign = mutate(deployment(), (p) => (p.spec.template.spec.containers[0].image = `docker.io/acme/demo@${DIGEST}`));
+            const result = evaluate([foreign], { environment: "local", packConfig });
+            assert.deepStrictEqual(
+                result.filter((v) => v.policy === "image-registry-allowlist").map((v) => v.enforcementLevel),
+                ["mandatory"],
+            );
+        });
+
+        it("uses the levels of config/<environment>.json when no pack config is given", () => {
+            const levels = (environment: "local" | "staging" | "production") =>
+                evaluate([tagged, defaultDeny(), pdb("demo", { "app.kubernetes.io/name": "demo" })], { environment }).map(
+                    (v) => `${v.policy} ${v.enforcementLevel}`,
+                );
+            assert.deepStrictEqual(levels("local"), []);
+            assert.deepStrictEqual(levels("staging"), []);
+            assert.deepStrictEqual(levels("production"), ["image-digest-production mandatory"]);
+        });
+
+        it("names the allowed environments for an unknown one", () => {
+            assert.throws(() => evaluate([], { environment: "qa" as never }), {
+                message: 'unknown environment "qa"; expected one of local, staging, production',
+            });
+        });
+
+        it("mandatoryViolations keeps exactly the mandatory ones", () => {
+            const vs: Violation[] = [
+                { policy: "a", enforcementLevel: "advisory", resource: "r", message: "m" },
+                { policy: "b", enforcementLevel: "mandatory", resource: "r", message: "m" },
+                { policy: "c", enforcementLevel: "disabled", resource: "r", message: "m" },
+            ];
+            assert.deepStrictEqual(mandatoryViolations(vs), [vs[1]]);
+        });
+    });
+
+    it("rejects a config file that is not a JSON object", () => {
+        // The fs module object itself (an `import * as` namespace only has getters).
+        const fs = createRequire(__filename)("fs") as { readFileSync: unknown };
+        const read = fs.readFileSync;
+        const file = path.join(__dirname, "..", "config", "staging.json");
+        try {
+            for (const text of ["[]", "null", '"advisory"', "3"]) {
+                fs.readFileSync = () => text;
+                assert.throws(() => loadPackConfig("staging"), { message: `${file} must hold a JSON object` }, text);
+            }
+        } finally {
+            fs.readFileSync = read;
+        }
+        assert.strictEqual(typeof loadPackConfig("staging"), "object");
+    });
+
+    it("reads each stack's config file as an object", () => {
+        assert.strictEqual(CONFIG_DIR, path.join(__dirname, "..", "config"));
+        for (const env of ENVIRONMENTS) {
+            const file = loadPackConfig(env);
+            assert.deepStrictEqual(file["rbac-cd-least-privilege"], {
+                enforcementLevel: env === "local" ? "advisory" : "mandatory",
+                cdServiceAccount: "cd/cd-agent",
+            });
+        }
     });
 });
