@@ -1,13 +1,11 @@
 // Blue/green, canary and A/B on the real engine, with the gates' dynamic provider running inside
 // `pulumi up`. Traffic is what the Service's EndpointSlices (or the HTTPRoute) show.
 import { strict as assert } from "assert";
-import * as http from "http";
-import type { AddressInfo } from "net";
 import { resourcesSummary } from "../../tools/engine";
 import { getJsonSync, podsByVersion } from "../../tools/kube";
 import { allServing, observe, readyEndpoints } from "../../tools/observe";
 import { e2e } from "./hooks";
-import { App, app, image, seconds, step, variant, version } from "./support";
+import { App, app, FakePrometheus, image, seconds, step, variant, version } from "./support";
 
 const kc = e2e.kubeconfig;
 
@@ -166,27 +164,12 @@ describe("e2e blue/green without pinned digests: three releases in a row, only t
 });
 
 describe("e2e Prometheus gate (real pulumi up, a Prometheus API on the loopback)", () => {
-  let server: http.Server;
-  let errorRatio = "0.01";
-  let queries: string[] = [];
-  before(async () => {
-    server = http.createServer((req, res) => {
-      const url = new URL(req.url ?? "/", "http://127.0.0.1");
-      queries.push(url.searchParams.get("query") ?? "");
-      res.setHeader("content-type", "application/json");
-      res.end(
-        JSON.stringify({
-          status: "success",
-          data: { resultType: "vector", result: [{ metric: {}, value: [Date.now() / 1000, errorRatio] }] },
-        }),
-      );
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  });
-  after(() => new Promise<void>((r) => server.close(() => r())));
+  const prom = new FakePrometheus("0.01");
+  before(() => prom.start());
+  after(() => prom.stop());
   // The slot not named takes this update's image; the other is pinned to what it runs.
   const gated = (max: number, slots: Record<string, unknown> = { blue: { image: image(1) }, green: {} }): App[] => {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const url = prom.url;
     return [
       app("prom", {
         replicas: 2,
@@ -205,19 +188,19 @@ describe("e2e Prometheus gate (real pulumi up, a Prometheus API on the loopback)
     // First release: both slots v1, green live.
     stack = await variant("prom", gated(0.05), image(1));
     await stack.up();
-    queries = [];
+    prom.queries.length = 0;
     // Green is live: pin it, and the candidate v2 goes to blue.
     await step(stack, gated(0.05, { blue: {}, green: { image: image(1) } }), image(2));
-    assert.deepEqual(queries, ['sum(rate(http_errors_total{app="prom"}[1m]))']);
+    assert.deepEqual(prom.queries, ['sum(rate(http_errors_total{app="prom"}[1m]))']);
     assert.equal(getJsonSync(kc, ["service/prom", "-n", "local-prom"]).spec.selector["rollout.dev/slot"], "blue");
   });
 
   it("a value above max fails `pulumi up` naming the value and traffic stays; the next `pulumi up` re-runs the gate and switches", async () => {
-    errorRatio = "0.2";
+    prom.value = "0.2";
     const next = { blue: { image: image(2) }, green: {} };
     await assert.rejects(step(stack, gated(0.05, next), image(3)), /= 0\.2 > 0\.05/);
     assert.equal(getJsonSync(kc, ["service/prom", "-n", "local-prom"]).spec.selector["rollout.dev/slot"], "blue");
-    errorRatio = "0";
+    prom.value = "0";
     await step(stack, gated(0.05, next), image(3));
     assert.equal(getJsonSync(kc, ["service/prom", "-n", "local-prom"]).spec.selector["rollout.dev/slot"], "green");
     assert.deepEqual(podsByVersion(kc, "local-prom", "prom"), { [version(2)]: 2, [version(3)]: 2 });
@@ -338,27 +321,13 @@ describe("e2e canary by gateway weights without a pinned stable (real pulumi up)
 });
 
 describe("e2e canary: a failed analysis puts traffic back on stable; the next `pulumi up` retries the step (real pulumi up)", () => {
-  let server: http.Server;
-  let errorRatio = "0";
-  let queries = 0;
-  before(async () => {
-    server = http.createServer((_req, res) => {
-      queries++;
-      res.setHeader("content-type", "application/json");
-      res.end(
-        JSON.stringify({
-          status: "success",
-          data: { resultType: "vector", result: [{ metric: {}, value: [Date.now() / 1000, errorRatio] }] },
-        }),
-      );
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  });
-  after(() => new Promise<void>((r) => server.close(() => r())));
+  const prom = new FakePrometheus("0");
+  before(() => prom.start());
+  after(() => prom.stop());
   beforeEach(() => {
-    errorRatio = "0";
+    prom.value = "0";
   });
-  const gates = () => ({ prometheus: { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, query: "errors", max: 0.05 } });
+  const gates = () => ({ prometheus: { url: prom.url, query: "errors", max: 0.05 } });
 
   it("by replicas: step 50% fails its query; stable is back at 10 pods (never below its 8 ready) and the canary at 0; the next up takes 50% again", async () => {
     const walk = (): App[] => [app("fail", { replicas: 10, strategy: { type: "canary", steps: [20, 50], gates: gates() } })];
@@ -370,8 +339,8 @@ describe("e2e canary: a failed analysis puts traffic back on stable; the next `p
     const record = (await s.outputs()).releases;
     assert.deepEqual(record, { fail: { stable: { image: image(1), key: image(1) }, canary: { image: image(2), key: image(2), step: 0 } } });
 
-    errorRatio = "0.2";
-    queries = 0;
+    prom.value = "0.2";
+    prom.queries.length = 0;
     const watch = observe(kc, "local-fail", "fail", "fail");
     await assert.rejects(step(s, walk(), image(2)), (e: Error) => {
       assert.match(
@@ -381,14 +350,14 @@ describe("e2e canary: a failed analysis puts traffic back on stable; the next `p
       return true;
     });
     // The same image at the next step re-ran the gate (its step changed) instead of skipping it.
-    assert.equal(queries, 1);
+    assert.equal(prom.queries.length, 1);
     await settle(pods, { [version(1)]: 10 });
     const o = await watch.stop();
     const stableReady = Math.min(...o.samples.map((x) => x.readyPods.filter((p) => x.versions[p] === version(1)).length));
     assert.ok(stableReady >= 8, `stable's ready pods dropped to ${stableReady}`);
     assert.deepEqual((await s.outputs()).releases, record, "a failed step leaves the record at the step before");
 
-    errorRatio = "0";
+    prom.value = "0";
     await step(s, walk(), image(2));
     await settle(pods, { [version(1)]: 5, [version(2)]: 5 });
     assert.deepEqual((await s.outputs()).releases, {
@@ -420,11 +389,11 @@ describe("e2e canary: a failed analysis puts traffic back on stable; the next `p
       ["gfail", 90],
       ["gfail-canary", 10],
     ]);
-    errorRatio = "0.2";
+    prom.value = "0.2";
     await assert.rejects(step(s, walk(), image(2)), /traffic is back on stable: HTTPRoute gfail sends 100% to stable/);
     assert.deepEqual(weights(), [["gfail", 100]]);
     assert.deepEqual(podsByVersion(kc, "local-gfail", "gfail"), { [version(1)]: 4, [version(2)]: 2 }, "stable keeps its 4 pods");
-    errorRatio = "0";
+    prom.value = "0";
     await step(s, walk(), image(2));
     assert.deepEqual(weights(), [
       ["gfail", 60],
