@@ -152,6 +152,7 @@ export class App extends pulumi.ComponentResource {
     this.serviceName = live ? (created.get(`service:${live.name}`) as k8s.core.v1.Service).metadata.name : pulumi.output("");
 
     // Retained ConfigMaps that no kept ReplicaSet names any more go after a config change.
+    const recorded = recordedConfig(this.plan);
     if (cmSpec && app.kind === "Deployment" && args.kubeAccess)
       new ConfigRevisionPruner(
         `${name}-config-revisions`,
@@ -159,7 +160,7 @@ export class App extends pulumi.ComponentResource {
           namespace: ns.metadata.name,
           app: app.name,
           current: cmSpec.metadata!.name as string,
-          ...(recordedConfig(this.plan) ? { recorded: recordedConfig(this.plan) } : {}),
+          ...(recorded ? { recorded } : {}),
           kubeconfig: args.kubeAccess.kubeconfig,
           context: args.kubeAccess.context,
         },

@@ -41,8 +41,7 @@ export async function runChecks(inputs: Record<string, any>): Promise<void> {
           stdio: ["ignore", "pipe", "pipe"],
         });
     } catch (e) {
-      const err = String((e as { stderr?: string }).stderr || (e as Error).message).trim();
-      throw new Error(`${what}; putting traffic back on stable FAILED (${err}): check the live objects`, { cause: e });
+      throw new Error(`${what}; putting traffic back on stable FAILED (${kubectlError(e)}): check the live objects`, { cause: e });
     }
     throw new Error(`${what}; traffic is back on stable: ${inputs.revert.summary}; the next \`pulumi up\` retries this step`);
   };
@@ -57,7 +56,7 @@ export async function runChecks(inputs: Record<string, any>): Promise<void> {
         );
         results.push({ status: 200, body });
       } catch (e) {
-        results.push({ error: String((e as { stderr?: string }).stderr || (e as Error).message).trim() });
+        results.push({ error: kubectlError(e) });
       }
       if (gates.smokeVerdict(cfg.smoke, results[results.length - 1]).pass) break;
       await new Promise((r) => setTimeout(r, cfg.smoke.intervalSeconds * 1000));
@@ -75,6 +74,11 @@ export async function runChecks(inputs: Record<string, any>): Promise<void> {
     }
     if (!v.pass) fail(v.reason);
   }
+}
+
+/** What a failed kubectl call said: its stderr, or the spawn error. */
+function kubectlError(e: unknown): string {
+  return String((e as { stderr?: string }).stderr || (e as Error).message).trim();
 }
 
 const gateProvider: pulumi.dynamic.ResourceProvider = {

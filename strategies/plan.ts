@@ -79,7 +79,7 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
         trafficTo: version,
       };
     case "rolling":
-      return planRolling(app, strategy, ctx, base, main);
+      return planRolling(app, strategy, ctx, base, main, live);
     case "blueGreen":
       return planBlueGreen(app, strategy, ctx, base);
     case "canary":

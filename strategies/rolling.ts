@@ -6,7 +6,7 @@ import { resolveIntOrPercent } from "../config/schema";
 import { revisionConfigMapName } from "../lib/config-revisions";
 import { PlanBase, shortDigest } from "./pieces";
 import { asRollingRecord, decideRolling, RollingState } from "./release";
-import type { AppPlan, PlanContext, WorkloadPlan } from "./types";
+import type { AppPlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
 type Rolling = Extract<StrategyConfig, { type: "rolling" }>;
 
@@ -20,7 +20,8 @@ export function rollingState(app: AppConfig, s: Rolling, ctx: PlanContext): Roll
   );
 }
 
-export function planRolling(app: AppConfig, s: Rolling, ctx: PlanContext, base: PlanBase, main: WorkloadPlan): AppPlan {
+/** `main` and `live` are the app's Deployment and Service as planApp builds them for every strategy. */
+export function planRolling(app: AppConfig, s: Rolling, ctx: PlanContext, base: PlanBase, main: WorkloadPlan, live: ServicePlan): AppPlan {
   const surge = resolveIntOrPercent(s.maxSurge, app.replicas, true);
   const unavailable = resolveIntOrPercent(s.maxUnavailable, app.replicas, false);
   // A pinned app image (`image:`) is not a release of the stack: it has no record to undo from.
@@ -29,36 +30,32 @@ export function planRolling(app: AppConfig, s: Rolling, ctx: PlanContext, base: 
   const w: WorkloadPlan = back
     ? { ...main, image: back.image, version: shortDigest(back.image), config: back.config ? { name: back.config } : {} }
     : main;
-  const tracking = state ? { decision: [state.decision], release: { release: state.record(ctx.image) } } : { decision: [], release: {} };
+  const decision = state ? [state.decision] : [];
+  // What both forms share: the live Service, the pod count after, and the record this update leaves.
+  const shared = { ...base, services: [live], podsAfter: app.replicas, ...(state ? { release: state.record(ctx.image) } : {}) };
   if (s.pause)
     return {
-      ...base,
+      ...shared,
       strategy: "rolling (paused)",
       workloads: [{ ...w, paused: true }],
-      services: [{ name: app.name, selectorExtra: {}, after: [], purpose: "live" }],
       steps: [
-        ...tracking.decision,
+        ...decision,
         `apply Deployment ${app.name} paused (spec.paused): its template is stored, no pod changes and pulumi up does not wait; set pause: false to resume the rollout`,
       ],
-      podsAfter: app.replicas,
       peakPods: app.replicas,
       minReadyPods: app.replicas,
       trafficTo: `unchanged (paused; ${w.version} once resumed)`,
-      ...tracking.release,
     };
   return {
-    ...base,
+    ...shared,
     strategy: back ? "rolling (undo)" : "rolling",
     workloads: [w],
-    services: [{ name: app.name, selectorExtra: {}, after: [], purpose: "live" }],
     steps: [
-      ...tracking.decision,
+      ...decision,
       `apply Deployment ${app.name} (RollingUpdate): up to ${surge} extra and ${unavailable} unavailable pod(s) at a time; pulumi up waits up to ${w.timeoutSeconds}s`,
     ],
-    podsAfter: app.replicas,
     peakPods: app.replicas + surge,
     minReadyPods: app.replicas - unavailable,
     trafficTo: w.version,
-    ...tracking.release,
   };
 }
