@@ -1,10 +1,11 @@
-// What tracked blue/green and canary apps continue from: this stack's own `releases` output,
+// What tracked apps (blue/green, canary, rolling, A/B) continue from: this stack's own `releases` output,
 // read through a StackReference to itself before anything is registered, and the identity of this
 // update's image. A stack output is written only when every value in it resolved, and each app's
 // record resolves only after its switch was applied, so a failed update leaves the last good record.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/load";
 import type { AppConfig, ImageConfig, StackConfig } from "../config/schema";
+import { abTestState, isTrackedAbTest } from "../strategies/ab-test";
 import { blueGreenState } from "../strategies/blue-green";
 import { canaryState } from "../strategies/canary";
 import { rollingState } from "../strategies/rolling";
@@ -16,13 +17,17 @@ export interface ReleaseInputs {
   readonly releaseKey: string;
 }
 
-/** Apps whose releases the program tracks: blue/green without `slots`, canary without `stable`, rolling on the stack image. */
+/**
+ * Apps whose releases the program tracks: blue/green without `slots`, canary without `stable`,
+ * rolling on the stack image, A/B with neither variant pinned.
+ */
 export function isTracked(app: AppConfig): boolean {
   const s = app.strategy;
   return (
     (s?.type === "blueGreen" && s.slots === undefined) ||
     (s?.type === "canary" && s.stable === undefined) ||
-    (s?.type === "rolling" && app.image === undefined)
+    (s?.type === "rolling" && app.image === undefined) ||
+    (s?.type === "abTest" && isTrackedAbTest(s))
   );
 }
 
@@ -81,6 +86,7 @@ export function checkReleases(config: StackConfig, inputs: ReleaseInputs): void 
       if (s.type === "blueGreen") blueGreenState(app, s, ctx);
       else if (s.type === "canary") canaryState(app, s, ctx);
       else if (s.type === "rolling") rollingState(app, s, ctx);
+      else if (s.type === "abTest") abTestState(app, s, ctx);
     } catch (e) {
       if (!(e instanceof ReleaseConflict)) throw e;
       problems.push(`rollout:apps[${i}].strategy.${e.key}: ${e.message}`);

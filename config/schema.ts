@@ -443,10 +443,12 @@ const abTestSchema = mapping(
     ),
     /** Replicas of B; A runs `replicas`. */
     bReplicas: positiveInt(1, 1000).optional(),
+    /** Tracked only (neither pinned): B won, A takes B's image. */
+    promote: bool.default(false),
     /** @default the stack's Gateway (rollout:traffic) */
     gateway: gatewayRefSchema.optional(),
   },
-  "type, a, b, match, bReplicas, gateway",
+  "type, a, b, match, bReplicas, promote, gateway",
 );
 
 const strategySchema = (env: Environment) =>
@@ -1015,8 +1017,12 @@ function checkStrategy(strategy: StrategyConfig, replicas: number, push: Push): 
       if ((m.header === undefined) === (m.cookie === undefined))
         push(at("match"), strategy.match, "expected exactly one of header or cookie");
       const pinned = (v: unknown) => isObj(v) && v.image !== undefined;
-      if (!pinned(strategy.a) && !pinned(strategy.b))
-        push(at("a", "image"), undefined, "expected A or B pinned to a digest (the other runs the stack image)");
+      if (strategy.promote === true && (pinned(strategy.a) || pinned(strategy.b)))
+        push(
+          at("promote"),
+          true,
+          "expected false with A or B pinned to a digest: promote moves a tracked A to B's image; pin A to B's digest instead, or unpin both",
+        );
       break;
     }
     default:

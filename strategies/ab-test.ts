@@ -3,6 +3,7 @@
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { variantLabel } from "../lib/labels";
 import { PlanBase, surgeOf, versionOf, workload } from "./pieces";
+import { abRecordOf, AbState, asAbRecord, decideAbTest } from "./release";
 import type { AppPlan, PlanContext, RouteRule, ServicePlan } from "./types";
 
 type AbTest = Extract<StrategyConfig, { type: "abTest" }>;
@@ -14,9 +15,23 @@ export function abMatch(match: AbTest["match"]): NonNullable<RouteRule["match"]>
   return { header: { name: "Cookie", value: `(^|.*;\\s*)${c.name}=${c.value.replace(/\./g, "\\.")}(;.*|$)`, type: "RegularExpression" } };
 }
 
+/** Tracked (neither A nor B pinned): this update's variants, from the app's last record. */
+export const isTrackedAbTest = (s: AbTest): boolean => s.a.image === undefined && s.b.image === undefined;
+
+/** What A and B run in this update: pinned in config, or decided from the app's last record. */
+export function abTestState(app: AppConfig, s: AbTest, ctx: PlanContext): AbState {
+  if (!isTrackedAbTest(s)) {
+    const pinned = (image: string | undefined) => (image ? { image, key: image } : ("stack" as const));
+    return { a: pinned(s.a.image), b: pinned(s.b.image), decision: "" };
+  }
+  return decideAbTest(asAbRecord(ctx.releases?.[app.name]), ctx.releaseKey ?? ctx.image, s.promote);
+}
+
 export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: PlanBase): AppPlan {
-  const a = versionOf(s.a.image, ctx);
-  const b = versionOf(s.b.image, ctx);
+  const state = abTestState(app, s, ctx);
+  const tracked = isTrackedAbTest(s);
+  const a = versionOf(state.a === "stack" ? undefined : state.a.image, ctx);
+  const b = versionOf(state.b === "stack" ? undefined : state.b.image, ctx);
   const bReplicas = s.bReplicas ?? Math.max(1, Math.floor(app.replicas / 2));
   const workloads = [
     workload(app, { name: `${app.name}-a`, trackLabels: { [variantLabel]: "a" }, replicas: app.replicas, ...a }),
@@ -46,6 +61,7 @@ export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: Pl
       },
     ],
     steps: [
+      ...(tracked ? [state.decision] : []),
       `apply Deployments ${app.name}-a (${a.version}, ${app.replicas}) and ${app.name}-b (${b.version}, ${bReplicas}); wait until available`,
       `route requests with ${who} to B, everything else to A (HTTPRoute ${app.name})`,
     ],
@@ -53,5 +69,6 @@ export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: Pl
     peakPods: app.replicas + bReplicas + Math.max(surgeOf(workloads[0].update, app.replicas), surgeOf(workloads[1].update, bReplicas)),
     minReadyPods: app.replicas,
     trafficTo: `${who} -> B (${b.version}); rest -> A (${a.version})`,
+    ...(tracked ? { release: abRecordOf(state, ctx.image, ctx.releaseKey ?? ctx.image) } : {}),
   };
 }

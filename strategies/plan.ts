@@ -109,6 +109,7 @@ function recordWithImage(r: ReleaseRecord, placeholder: string, image: string): 
   const sub = <T extends SlotRecord>(run: T): T => (run.image === placeholder ? { ...run, image } : run);
   if ("stable" in r) return { stable: sub(r.stable), ...(r.canary ? { canary: sub(r.canary) } : {}) };
   if ("current" in r) return { ...r, current: sub(r.current), ...(r.previous ? { previous: sub(r.previous) } : {}) };
+  if ("a" in r) return { a: sub(r.a), b: sub(r.b) };
   const slots: Partial<Record<Slot, SlotRecord>> = {};
   for (const [slot, run] of Object.entries(r.slots) as [Slot, SlotRecord][]) slots[slot] = sub(run);
   return { live: r.live, slots };

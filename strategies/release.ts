@@ -43,7 +43,17 @@ export interface RollingRecord {
   readonly undone?: boolean;
 }
 
-export type ReleaseRecord = BlueGreenRecord | CanaryRecord | RollingRecord;
+/**
+ * One A/B app's state after a completed `pulumi up`: the control A serves everyone the match does
+ * not select, the candidate B the matched requests. A new image replaces B; A changes only by a
+ * promotion (B won) or when B returns to A's image (A's image released again).
+ */
+export interface AbRecord {
+  readonly a: SlotRecord;
+  readonly b: SlotRecord;
+}
+
+export type ReleaseRecord = BlueGreenRecord | CanaryRecord | RollingRecord | AbRecord;
 
 /** The stack output `releases`: app name to its record. */
 export type ReleaseHistory = Readonly<Record<string, ReleaseRecord>>;
@@ -59,27 +69,43 @@ const canaryRecord = z.strictObject({
 });
 const revisionRecord = slotRecord.extend({ config: z.string().min(1).optional() });
 const rollingRecord = z.strictObject({ current: revisionRecord, previous: revisionRecord.optional(), undone: z.literal(true).optional() });
-const history = z.record(z.string(), z.union([blueGreenRecord, canaryRecord, rollingRecord]));
+const abRecord = z.strictObject({ a: slotRecord, b: slotRecord });
+const history = z.record(z.string(), z.union([blueGreenRecord, canaryRecord, rollingRecord, abRecord]));
 
-/** A record as blue/green sees it: after a canary, what stable ran serves from slot blue. */
+/** What served everyone at the end of the recorded update: the live slot, stable, the current revision or A. */
+function servingRun(r: ReleaseRecord): SlotRecord | undefined {
+  if ("live" in r) return r.slots[r.live];
+  if ("stable" in r) return r.stable;
+  if ("current" in r) return runOf(r.current);
+  return r.a;
+}
+
+/** A record as blue/green sees it: after another strategy, what served everyone serves from slot blue. */
 export function asBlueGreenRecord(r: ReleaseRecord | undefined): BlueGreenRecord | undefined {
   if (r === undefined || "live" in r) return r;
-  return { live: "blue", slots: { blue: "stable" in r ? r.stable : runOf(r.current) } };
+  const run = servingRun(r);
+  return run ? { live: "blue", slots: { blue: run } } : undefined;
 }
 
-/** A record as a canary sees it: after blue/green, what the live slot ran is stable. */
+/** A record as a canary sees it: after another strategy, what served everyone is stable. */
 export function asCanaryRecord(r: ReleaseRecord | undefined): CanaryRecord | undefined {
   if (r === undefined || "stable" in r) return r;
-  if ("current" in r) return { stable: runOf(r.current) };
-  const live = r.slots[r.live];
-  return live ? { stable: live } : undefined;
+  const run = servingRun(r);
+  return run ? { stable: run } : undefined;
 }
 
-/** A record as a rolling app sees it: what served last is the current revision (its config unknown). */
+/** A record as a rolling app sees it: what served everyone is the current revision (its config unknown). */
 export function asRollingRecord(r: ReleaseRecord | undefined): RollingRecord | undefined {
   if (r === undefined || "current" in r) return r;
-  const run = "stable" in r ? r.stable : r.slots[r.live];
+  const run = servingRun(r);
   return run ? { current: run } : undefined;
+}
+
+/** A record as an A/B app sees it: after another strategy, A and B both run what served everyone. */
+export function asAbRecord(r: ReleaseRecord | undefined): AbRecord | undefined {
+  if (r === undefined || "a" in r) return r;
+  const run = servingRun(r);
+  return run ? { a: run, b: run } : undefined;
 }
 
 const runOf = (r: RevisionRecord): SlotRecord => ({ image: r.image, key: r.key });
@@ -321,4 +347,50 @@ export function decideRolling(previous: RollingRecord | undefined, key: string, 
     record: (image) => ({ current: now(image), ...(current ? { previous: current } : {}) }),
     decision: current ? `release: the revision before (${current.image}) stays recorded for undo` : "first release: recorded for undo",
   };
+}
+
+/** What A and B run in this update: a kept release, or the stack image (`stack`). */
+export interface AbState {
+  readonly a: SlotRecord | "stack";
+  readonly b: SlotRecord | "stack";
+  readonly decision: string;
+}
+
+/**
+ * The next state of one A/B app. A new image goes to B only, so the requests the match selects
+ * try it while A keeps serving the rest; `promote` (B won) makes A run B's image; releasing A's
+ * image again returns B to it (the experiment ends). The routes never change.
+ */
+export function decideAbTest(previous: AbRecord | undefined, key: string, promote: boolean): AbState {
+  if (!previous) {
+    if (promote) throw new ReleaseConflict("promote", "expected false on a first release: B runs no candidate to promote yet");
+    return {
+      a: "stack",
+      b: "stack",
+      decision: "first release: A and B both take this update's image; the next image goes to B alone",
+    };
+  }
+  const { a, b } = previous;
+  if (promote) {
+    if (b.key !== key)
+      throw new ReleaseConflict(
+        "promote",
+        `expected false for a new release: promote makes A run B's image, and B does not run this update's image (${key}) yet; release it first`,
+      );
+    return a.key === key
+      ? { a, b, decision: "promoted: A and B both run this update's image" }
+      : { a: b, b, decision: `promote: A rolls from ${a.image} to B's image; both variants then run it` };
+  }
+  if (a.key === key)
+    return b.key === key
+      ? { a, b, decision: "unchanged: A and B both run this update's image" }
+      : { a, b: a, decision: `end of experiment: A's image again, B returns from ${b.image} to it` };
+  if (b.key === key) return { a, b, decision: `unchanged: B runs this update's image; A keeps ${a.image}` };
+  return { a, b: "stack", decision: `new candidate: B takes this update's image; A keeps ${a.image}` };
+}
+
+/** The record an A/B update leaves, with the stack image as `stackImage`. */
+export function abRecordOf(state: AbState, stackImage: string, key: string): AbRecord {
+  const run = (v: SlotRecord | "stack"): SlotRecord => (v === "stack" ? { image: stackImage, key } : v);
+  return { a: run(state.a), b: run(state.b) };
 }

@@ -433,6 +433,68 @@ describe("e2e A/B testing (real pulumi up)", () => {
   });
 });
 
+describe("e2e A/B testing without pinned variants: releases go to B, the routes stay (real pulumi up)", () => {
+  const ab = (extra: Record<string, unknown> = {}): App[] => [
+    app("abt", {
+      replicas: 3,
+      strategy: {
+        type: "abTest",
+        gateway: { name: "public", namespace: "default" },
+        match: { cookie: { name: "variant", value: "b" } },
+        ...extra,
+      },
+    }),
+  ];
+  const pods = () => podsByVersion(kc, "local-abt", "abt");
+  const rules = () => JSON.stringify(getJsonSync(kc, ["httproute/abt", "-n", "local-abt"]).spec.rules);
+  /** The pods behind the live Service, by the variant and version labels of each endpoint's pod. */
+  const liveServes = () => {
+    const slices = getJsonSync(kc, ["endpointslices", "-n", "local-abt", "-l", "kubernetes.io/service-name=abt"]).items as {
+      endpoints?: { targetRef?: { name: string }; conditions?: { ready?: boolean } }[];
+    }[];
+    const served: Record<string, number> = {};
+    for (const e of slices.flatMap((x) => x.endpoints ?? [])) {
+      if (!e.conditions?.ready || !e.targetRef) continue;
+      const labels = getJsonSync(kc, ["pod", e.targetRef.name, "-n", "local-abt"]).metadata.labels as Record<string, string>;
+      const key = `${labels["rollout.dev/variant"]}:${labels["app.kubernetes.io/version"]}`;
+      served[key] = (served[key] ?? 0) + 1;
+    }
+    return served;
+  };
+  const generationOfA = () => getJsonSync(kc, ["deployment/abt-a", "-n", "local-abt"]).metadata.generation as number;
+
+  it("release 1 runs in A and B; releases 2 and 3 replace B only, A is not touched; the live Service serves A", async () => {
+    const s = await variant("abt", ab(), image(1));
+    await s.up();
+    await settle(pods, { [version(1)]: 4 });
+    const route = rules();
+    const generation = generationOfA();
+    await step(s, ab(), image(2));
+    await settle(pods, { [version(1)]: 3, [version(2)]: 1 });
+    await step(s, ab(), image(3));
+    await settle(pods, { [version(1)]: 3, [version(3)]: 1 });
+    assert.equal(rules(), route, "the HTTPRoute is the same across releases");
+    assert.equal(generationOfA(), generation, "a new image does not touch A's Deployment");
+    assert.deepEqual(liveServes(), { [`a:${version(1)}`]: 3 });
+    assert.deepEqual((await s.outputs()).releases, {
+      abt: { a: { image: image(1), key: image(1) }, b: { image: image(3), key: image(3) } },
+    });
+
+    // B won: promote moves A to B's image; then a new candidate, then A's image again ends it.
+    await step(s, ab({ promote: true }), image(3));
+    await settle(pods, { [version(3)]: 4 });
+    assert.deepEqual(liveServes(), { [`a:${version(3)}`]: 3 });
+    await step(s, ab(), image(4));
+    await settle(pods, { [version(3)]: 3, [version(4)]: 1 });
+    await step(s, ab(), image(3));
+    await settle(pods, { [version(3)]: 4 });
+    assert.equal(rules(), route);
+    assert.deepEqual((await s.outputs()).releases, {
+      abt: { a: { image: image(3), key: image(3) }, b: { image: image(3), key: image(3) } },
+    });
+  });
+});
+
 /** Waits (up to 20 s) for pods still terminating to go: kwok deletes them after the drain. */
 async function settle(read: () => Record<string, number>, expected: Record<string, number>): Promise<void> {
   const t0 = Date.now();

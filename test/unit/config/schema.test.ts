@@ -230,11 +230,21 @@ const cases: [string, () => string[], string[]][] = [
     ["rollout:apps[0].strategy.match: expected exactly one of header or cookie, got {}"],
   ],
   [
-    "A/B: neither variant pinned",
+    "A/B: neither variant pinned is tracked",
     () => S({ type: "abTest", gateway: gw, a: {}, b: {}, match: { cookie: { name: "c", value: "v" } } }),
+    [],
+  ],
+  [
+    "A/B: promote with a pinned variant",
+    () => S({ type: "abTest", gateway: gw, a: {}, b: { image: D }, promote: true, match: { cookie: { name: "c", value: "v" } } }),
     [
-      "rollout:apps[0].strategy.a.image: expected A or B pinned to a digest (the other runs the stack image), got nothing (the key is missing)",
+      "rollout:apps[0].strategy.promote: expected false with A or B pinned to a digest: promote moves a tracked A to B's image; pin A to B's digest instead, or unpin both, got true",
     ],
+  ],
+  [
+    "A/B: promote tracked is fine",
+    () => S({ type: "abTest", gateway: gw, promote: true, match: { cookie: { name: "c", value: "v" } } }),
+    [],
   ],
   [
     "A/B: only B pinned is fine",

@@ -6,11 +6,14 @@ import { appSchema } from "../../../config/schema";
 import { checkReleases, releaseKeyOf, trackedApps } from "../../../components/release-history";
 import { planApp } from "../../../strategies/plan";
 import {
+  abRecordOf,
+  asAbRecord,
   asBlueGreenRecord,
   asCanaryRecord,
   asRollingRecord,
   BlueGreenRecord,
   canaryRecordOf,
+  decideAbTest,
   decideBlueGreen,
   decideCanary,
   decideRolling,
@@ -518,6 +521,160 @@ describe("rolling plan with a record", () => {
       (e: ConfigError) =>
         JSON.stringify(e.problems) ===
         JSON.stringify(["rollout:apps[0].strategy.undo: expected false: there is no earlier revision to return to yet"]),
+    );
+  });
+});
+
+describe("A/B release decision: a new image goes to B, A changes only by promote", () => {
+  const a = { image: A, key: A };
+  const b = { image: B, key: B };
+
+  it("first release: A and B both take the image; promote has no candidate", () => {
+    const s = decideAbTest(undefined, A, false);
+    assert.deepEqual([s.a, s.b], ["stack", "stack"]);
+    assert.equal(s.decision, "first release: A and B both take this update's image; the next image goes to B alone");
+    assert.deepEqual(abRecordOf(s, "<stack>", "commit:1"), {
+      a: { image: "<stack>", key: "commit:1" },
+      b: { image: "<stack>", key: "commit:1" },
+    });
+    assert.throws(
+      () => decideAbTest(undefined, A, true),
+      (e: ReleaseConflict) => e.key === "promote" && e.message === "expected false on a first release: B runs no candidate to promote yet",
+    );
+  });
+
+  it("a new image replaces B only; the same image again changes nothing", () => {
+    const s = decideAbTest({ a, b: a }, B, false);
+    assert.deepEqual([s.a, s.b], [a, "stack"]);
+    assert.equal(s.decision, `new candidate: B takes this update's image; A keeps ${A}`);
+    assert.deepEqual(abRecordOf(s, "<stack>", B), { a, b: { image: "<stack>", key: B } });
+    const again = decideAbTest({ a, b }, B, false);
+    assert.deepEqual([again.a, again.b], [a, b]);
+    assert.equal(again.decision, `unchanged: B runs this update's image; A keeps ${A}`);
+    const third = decideAbTest({ a, b }, C, false);
+    assert.deepEqual([third.a, third.b], [a, "stack"], "a third image replaces the second in B; A keeps the control");
+  });
+
+  it("promote makes A run B's image; set again nothing changes; with a new image it is refused", () => {
+    const s = decideAbTest({ a, b }, B, true);
+    assert.deepEqual([s.a, s.b], [b, b]);
+    assert.equal(s.decision, `promote: A rolls from ${A} to B's image; both variants then run it`);
+    assert.deepEqual(abRecordOf(s, "<stack>", B), { a: b, b });
+    const again = decideAbTest({ a: b, b }, B, true);
+    assert.deepEqual([again.a, again.b], [b, b]);
+    assert.equal(again.decision, "promoted: A and B both run this update's image");
+    assert.throws(
+      () => decideAbTest({ a, b }, C, true),
+      (e: ReleaseConflict) =>
+        e.key === "promote" &&
+        e.message ===
+          `expected false for a new release: promote makes A run B's image, and B does not run this update's image (${C}) yet; release it first`,
+    );
+  });
+
+  it("A's image again ends the experiment: B returns to it; with B already there nothing changes", () => {
+    const s = decideAbTest({ a, b }, A, false);
+    assert.deepEqual([s.a, s.b], [a, a]);
+    assert.equal(s.decision, `end of experiment: A's image again, B returns from ${B} to it`);
+    const same = decideAbTest({ a, b: a }, A, false);
+    assert.deepEqual([same.a, same.b], [a, a]);
+    assert.equal(same.decision, "unchanged: A and B both run this update's image");
+  });
+
+  it("records carry over: what served everyone becomes A and B, and an A/B record becomes the others' serving release", () => {
+    assert.deepEqual(asAbRecord(blueA_greenB_liveGreen), { a: b, b });
+    assert.deepEqual(asAbRecord({ stable: a, canary: { ...b, step: 0 } }), { a, b: a });
+    assert.deepEqual(asAbRecord({ current: { ...b, config: "web-config-1" }, previous: a }), { a: b, b });
+    assert.deepEqual(asAbRecord({ a, b }), { a, b });
+    assert.equal(asAbRecord({ live: "green", slots: { blue: a } }), undefined, "a live slot that ran nothing");
+    assert.deepEqual(asBlueGreenRecord({ a, b }), { live: "blue", slots: { blue: a } });
+    assert.deepEqual(asCanaryRecord({ a, b }), { stable: a });
+    assert.deepEqual(asRollingRecord({ a, b }), { current: a });
+    assert.deepEqual(parseReleaseHistory({ web: { a, b } }), { web: { a, b } });
+    assert.throws(() => parseReleaseHistory({ web: { a } }), /not a release record/);
+  });
+});
+
+describe("A/B plan with neither variant pinned", () => {
+  const gateway = { name: "public", namespace: "gw", hostnames: ["shop.example.com"] };
+  const app = (strategy: Record<string, unknown> = {}) =>
+    appSchema("local").parse({
+      name: "web",
+      replicas: 5,
+      strategy: { type: "abTest", gateway, match: { header: { name: "X-Variant", value: "b" } }, ...strategy },
+    });
+  const plan = (releases: Record<string, unknown>, key: string, strategy: Record<string, unknown> = {}) =>
+    planApp(app(strategy), { environment: "local", image: "<stack>", version: "new", releases: releases as never, releaseKey: key });
+
+  it("a new image: B (2 of 5 pods) runs it, A keeps its recorded image; the live Service and the rest route to A", () => {
+    const p = plan({ web: { a: { image: A, key: A }, b: { image: B, key: B } } }, C);
+    assert.deepEqual(
+      p.workloads.map((w) => [w.name, w.image, w.version, w.replicas]),
+      [
+        ["web-a", A, "sha256-aaaaaaaaaaaa", 5],
+        ["web-b", "<stack>", "new", 2],
+      ],
+    );
+    assert.deepEqual(
+      p.services.map((s) => [s.name, s.selectorExtra, s.purpose]),
+      [
+        ["web", { "rollout.dev/variant": "a" }, "live"],
+        ["web-a", { "rollout.dev/variant": "a" }, "track"],
+        ["web-b", { "rollout.dev/variant": "b" }, "track"],
+      ],
+    );
+    assert.deepEqual(
+      p.routes[0].rules.map((r) => r.backends.map((x) => x.service)),
+      [["web-b"], ["web-a"]],
+    );
+    assert.equal(p.steps[0], `new candidate: B takes this update's image; A keeps ${A}`);
+    assert.equal(p.trafficTo, "header X-Variant: b -> B (new); rest -> A (sha256-aaaaaaaaaaaa)");
+    assert.deepEqual(p.release, { a: { image: A, key: A }, b: { image: "<stack>", key: C } });
+  });
+
+  it("the first release runs the stack image in both; promote moves A to B's recorded image", () => {
+    const first = plan({}, C);
+    assert.deepEqual(
+      first.workloads.map((w) => w.image),
+      ["<stack>", "<stack>"],
+    );
+    assert.deepEqual(first.release, { a: { image: "<stack>", key: C }, b: { image: "<stack>", key: C } });
+    const promoted = plan({ web: { a: { image: A, key: A }, b: { image: B, key: B } } }, B, { promote: true });
+    assert.deepEqual(
+      promoted.workloads.map((w) => [w.name, w.image]),
+      [
+        ["web-a", B],
+        ["web-b", B],
+      ],
+    );
+    assert.deepEqual(promoted.release, { a: { image: B, key: B }, b: { image: B, key: B } });
+  });
+
+  it("a pinned variant is no tracked release: no record; a promote the record cannot support is a ConfigError", () => {
+    const pinned = planApp(app({ a: { image: A } }), { environment: "local", image: "<stack>", version: "new" });
+    assert.equal(pinned.release, undefined);
+    assert.deepEqual(
+      pinned.workloads.map((w) => w.image),
+      [A, "<stack>"],
+    );
+    const config = parseStackConfig(
+      {
+        ...localBase,
+        "rollout:apps": [
+          { name: "web", replicas: 5, strategy: { type: "abTest", gateway, promote: true, match: { cookie: { name: "v", value: "b" } } } },
+        ],
+      },
+      "local",
+    );
+    assert.deepEqual(
+      trackedApps(config).map((x) => x.name),
+      ["web"],
+    );
+    assert.throws(
+      () => checkReleases(config, { releases: {}, releaseKey: A }),
+      (e: ConfigError) =>
+        JSON.stringify(e.problems) ===
+        JSON.stringify(["rollout:apps[0].strategy.promote: expected false on a first release: B runs no candidate to promote yet"]),
     );
   });
 });
