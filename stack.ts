@@ -23,7 +23,7 @@ import {
 } from "./components/release-history";
 import { resolveGitSha } from "./lib/image-ref";
 import { shortDigest } from "./strategies/pieces";
-import { AppPlan, withImage } from "./strategies/plan";
+import { ExportedPlan, withImage } from "./strategies/plan";
 import type { ReleaseHistory } from "./strategies/release";
 
 export interface StackOutputs {
@@ -39,14 +39,14 @@ export interface StackOutputs {
   readonly ciServiceAccountEmail?: pulumi.Output<string>;
   /** GKE with rollout:traffic: the Gateway's address, for the host names' DNS records. */
   readonly gatewayAddress?: pulumi.Output<string>;
-  readonly rolloutPlan: pulumi.Output<AppPlan[]>;
+  readonly rolloutPlan: pulumi.Output<ExportedPlan[]>;
   /**
    * Blue/green apps: what each slot runs and which one serves, once this update's switch is done.
    * The next update reads it (a stack output is not written when an update fails before it resolves).
    */
   readonly releases: pulumi.Output<ReleaseHistory>;
   /** The same plan before the image is known (a preview of a build): the image shows as a placeholder. */
-  readonly rolloutPlanDraft: AppPlan[];
+  readonly rolloutPlanDraft: ExportedPlan[];
 }
 
 export interface StackContext {

@@ -6,7 +6,8 @@ import type { AppConfig } from "../config/schema";
 import { AppIdentity, commonLabels, labelValue, namespaceOf, roleAnnotation } from "../lib/labels";
 import { planApp, withImage } from "../strategies/plan";
 import type { ReleaseRecord } from "../strategies/release";
-import type { AppPlan, GatePlan, RevertPlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
+import { planOrder } from "../strategies/graph";
+import type { AppPlan, GatePlan, PlanNode, RevertPlan, RoutePlan, ServicePlan, WorkloadPlan } from "../strategies/types";
 import type { Revert } from "../lib/gates";
 import * as objects from "../workloads/objects";
 import { gkeServiceAccountAnnotation } from "./app-identity";
@@ -44,8 +45,6 @@ export interface AppArgs {
 function orStack(v: string, stackValue: pulumi.Input<string>): pulumi.Input<string> {
   return v === stackImage ? stackValue : v;
 }
-
-type Entry = { key: string; after: readonly string[]; create: (deps: pulumi.Resource[]) => pulumi.CustomResource };
 
 /**
  * One application in its own namespace: ServiceAccount, immutable ConfigMap, and the workloads,
@@ -109,47 +108,47 @@ export class App extends pulumi.ComponentResource {
       });
     const podDeps: pulumi.Resource[] = [ns, sa, ...(cm ? [cm] : []), ...(args.beforePods?.(ns.metadata.name, this) ?? [])];
 
-    const entries: Entry[] = [
-      ...this.plan.workloads.map((w): Entry => ({
-        key: `workload:${w.name}`,
-        after: w.after,
-        create: (deps) =>
-          this.workload(
+    // Each node of the plan becomes one resource, after the nodes it comes `after` (as dependsOn).
+    const created = new Map<PlanNode, pulumi.CustomResource>();
+    for (const n of planOrder(this.plan)) {
+      const deps = n.node.after.map((a) => created.get(a)!);
+      switch (n.kind) {
+        case "workload": {
+          const w = n.node;
+          created.set(
             w,
-            app,
-            id,
-            {
-              image: orStack(w.image, args.image),
-              version: orStack(w.version, args.version),
-              // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record). It
-              // names what this workload runs, so a pinned slot is not touched by a new stack image.
-              changeCause: pulumi.interpolate`pulumi up --stack ${args.stack}: ${orStack(w.version, args.version)} (${orStack(w.image, args.image)})`,
-              // An undo's pods read the ConfigMap of the revision they return to (retained, and kept by the pruner).
-              configMapName: w.config ? w.config.name : cmSpec ? (cmSpec.metadata!.name as string) : undefined,
-              serviceAccountName: app.name,
-            },
-            { ...inNs, dependsOn: [...podDeps, ...deps] },
-          ),
-      })),
-      ...this.plan.services.map((s): Entry => ({
-        key: `service:${s.name}`,
-        after: s.after,
-        create: (deps) => this.service(s, app, id, { ...inNs, dependsOn: [ns, ...deps] }),
-      })),
-      ...this.plan.gates.map((g): Entry => ({
-        key: `gate:${g.name}`,
-        after: g.after,
-        create: (deps) => this.gate(g, app, id, args, { parent: this, dependsOn: deps }),
-      })),
-      ...this.plan.routes.map((r): Entry => ({
-        key: `route:${r.name}`,
-        after: r.after,
-        create: (deps) => this.route(r, app, id, { ...inNs, dependsOn: [ns, ...deps] }),
-      })),
-    ];
-    const created = createInOrder(entries);
+            this.workload(
+              w,
+              app,
+              id,
+              {
+                image: orStack(w.image, args.image),
+                version: orStack(w.version, args.version),
+                // `kubectl rollout history` shows it (it replaces kubectl's deprecated --record). It
+                // names what this workload runs, so a pinned slot is not touched by a new stack image.
+                changeCause: pulumi.interpolate`pulumi up --stack ${args.stack}: ${orStack(w.version, args.version)} (${orStack(w.image, args.image)})`,
+                // An undo's pods read the ConfigMap of the revision they return to (retained, and kept by the pruner).
+                configMapName: w.config ? w.config.name : cmSpec ? (cmSpec.metadata!.name as string) : undefined,
+                serviceAccountName: app.name,
+              },
+              { ...inNs, dependsOn: [...podDeps, ...deps] },
+            ),
+          );
+          break;
+        }
+        case "service":
+          created.set(n.node, this.service(n.node, app, id, { ...inNs, dependsOn: [ns, ...deps] }));
+          break;
+        case "gate":
+          created.set(n.node, this.gate(n.node, app, id, args, { parent: this, dependsOn: deps }));
+          break;
+        case "route":
+          created.set(n.node, this.route(n.node, app, id, { ...inNs, dependsOn: [ns, ...deps] }));
+          break;
+      }
+    }
     const live = this.plan.services.find((s) => s.purpose === "live");
-    this.serviceName = live ? (created.get(`service:${live.name}`) as k8s.core.v1.Service).metadata.name : pulumi.output("");
+    this.serviceName = live ? (created.get(live) as k8s.core.v1.Service).metadata.name : pulumi.output("");
 
     // Retained ConfigMaps that no kept ReplicaSet names any more go after a config change.
     const recorded = recordedConfig(this.plan);
@@ -174,7 +173,7 @@ export class App extends pulumi.ComponentResource {
     if (hpa)
       new k8s.autoscaling.v2.HorizontalPodAutoscaler(`${name}-hpa`, hpa, {
         ...inNs,
-        dependsOn: [ns, created.get(`workload:${main.name}`)!],
+        dependsOn: [ns, created.get(main)!],
       });
 
     if (this.plan.release) {
@@ -271,14 +270,13 @@ export class App extends pulumi.ComponentResource {
   }
 
   private gate(g: GatePlan, app: AppConfig, id: AppIdentity, args: AppArgs, opts: pulumi.CustomResourceOptions): RolloutGate {
-    const candidate = this.plan.workloads.find((w) => w.name === g.candidate)?.image ?? stackImage;
     return new RolloutGate(
       g.name,
       {
         namespace: namespaceOf(id),
-        service: g.service,
+        service: g.service.name,
         config: g.config,
-        candidate: orStack(candidate, args.image),
+        candidate: orStack(g.image, args.image),
         ...(g.step ? { step: g.step } : {}),
         ...(g.onFailure ? { revert: renderRevert(g.onFailure, app, id) } : {}),
         kubeconfig: args.kubeAccess?.kubeconfig,
@@ -302,22 +300,4 @@ function renderRevert(r: RevertPlan, app: AppConfig, id: AppIdentity): Revert {
     ...(r.route ? { route: { name: r.route.name, rules: (objects.httpRoute(app, id, r.route).spec as { rules: unknown[] }).rules } } : {}),
     summary: r.summary,
   };
-}
-
-/** Creates entries once everything they come `after` exists; a cycle in the plan is a bug. */
-function createInOrder(entries: Entry[]): Map<string, pulumi.CustomResource> {
-  const created = new Map<string, pulumi.CustomResource>();
-  const known = new Set(entries.map((e) => e.key));
-  let pending = entries;
-  while (pending.length > 0) {
-    for (const e of pending) {
-      const unknown = e.after.filter((a) => !known.has(a));
-      if (unknown.length > 0) throw new Error(`rollout plan: ${e.key} comes after ${unknown.join(", ")}, which the plan does not contain`);
-    }
-    const ready = pending.filter((e) => e.after.every((a) => created.has(a)));
-    if (ready.length === 0) throw new Error(`rollout plan has a dependency cycle among ${pending.map((e) => e.key).join(", ")}`);
-    for (const e of ready) created.set(e.key, e.create(e.after.map((a) => created.get(a)!)));
-    pending = pending.filter((e) => !created.has(e.key));
-  }
-  return created;
 }

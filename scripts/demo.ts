@@ -6,7 +6,7 @@ import { clusterKubeconfig } from "../tools/kube";
 import { localConfig, localImage, localVersion } from "../tools/local-stack";
 import { observe, readyEndpoints, Sample } from "../tools/observe";
 import { formatPlan } from "../strategies/format";
-import type { AppPlan } from "../strategies/plan";
+import type { ExportedPlan } from "../strategies/plan";
 
 function line(s: Sample, versions: { old: string; next: string }): string {
   const podsOf = (v: string) => Object.values(s.versions).filter((x) => x === v).length;
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   await stack.setConfig(localConfig(undefined, localImage(1)));
   const first = await stack.up();
   console.log(`  -> ${first.result} in ${first.seconds.toFixed(1)}s ${JSON.stringify(changed(first.changes))}`);
-  const plan = ((await stack.outputs()).rolloutPlan as AppPlan[])[0];
+  const plan = ((await stack.outputs()).rolloutPlan as ExportedPlan[])[0];
   const live = plan.services.find((s) => s.purpose === "live")!.name;
   await readyEndpoints(kubeconfig, plan.namespace, live, plan.minReadyPods);
 
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   });
   const second = await stack.up();
   const o = await watch.stop();
-  const next = ((await stack.outputs()).rolloutPlan as AppPlan[])[0];
+  const next = ((await stack.outputs()).rolloutPlan as ExportedPlan[])[0];
   console.log(`\nthe plan it ran:\n${formatPlan([next], "text").replace(/^/gm, "  ")}`);
   const final = o.samples[o.samples.length - 1];
   const allNew = final.ready.length > 0 && final.ready.every((p) => final.versions[p] === versions.next);

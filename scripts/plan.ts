@@ -1,7 +1,7 @@
 // npm run plan -- --stack production [--format text|markdown|json]
 import { ConfigError } from "../config/load";
 import { formatPlan } from "../strategies/format";
-import type { AppPlan } from "../strategies/plan";
+import type { ExportedPlan } from "../strategies/plan";
 import { renderStack } from "../tools/render";
 import { parseFlags } from "./cli-args";
 
@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const format = flags.format ?? "text";
   if (!["text", "markdown", "json"].includes(format)) throw new Error(`--format: expected text, markdown or json, got '${format}'`);
   const result = await renderStack(process.cwd(), stack, flags["git-sha"]);
-  const plans = result.values.rolloutPlan as AppPlan[];
+  const plans = result.values.rolloutPlan as ExportedPlan[];
   if (format === "json") console.log(JSON.stringify(plans, null, 2));
   else
     console.log(

@@ -37,10 +37,11 @@ export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: Pl
     workload(app, { name: `${app.name}-a`, trackLabels: { [variantLabel]: "a" }, replicas: app.replicas, ...a }),
     workload(app, { name: `${app.name}-b`, trackLabels: { [variantLabel]: "b" }, replicas: bReplicas, ...b, role: "canary" }),
   ];
+  const [aW, bW] = workloads;
   const services: ServicePlan[] = [
-    { name: app.name, selectorExtra: { [variantLabel]: "a" }, after: [`workload:${app.name}-a`], purpose: "live" },
-    { name: `${app.name}-a`, selectorExtra: { [variantLabel]: "a" }, after: [`workload:${app.name}-a`], purpose: "track" },
-    { name: `${app.name}-b`, selectorExtra: { [variantLabel]: "b" }, after: [`workload:${app.name}-b`], purpose: "track" },
+    { name: app.name, selectorExtra: { [variantLabel]: "a" }, after: [aW], purpose: "live" },
+    { name: `${app.name}-a`, selectorExtra: { [variantLabel]: "a" }, after: [aW], purpose: "track" },
+    { name: `${app.name}-b`, selectorExtra: { [variantLabel]: "b" }, after: [bW], purpose: "track" },
   ];
   const match = abMatch(s.match);
   const who = s.match.header
@@ -57,7 +58,7 @@ export function planAbTest(app: AppConfig, s: AbTest, ctx: PlanContext, base: Pl
         // Config validation guarantees one: the app's own or the stack's (config/traffic.ts withStackGateway).
         gateway: s.gateway!,
         rules: [{ match, backends: [{ service: `${app.name}-b`, weight: 1 }] }, { backends: [{ service: `${app.name}-a`, weight: 1 }] }],
-        after: [`service:${app.name}-a`, `service:${app.name}-b`],
+        after: [services[1], services[2]],
       },
     ],
     steps: [

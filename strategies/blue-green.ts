@@ -7,7 +7,7 @@ import type { AppConfig, StrategyConfig } from "../config/schema";
 import { slotLabel } from "../lib/labels";
 import { describeGates, PlanBase, shortDigest, surgeOf, workload } from "./pieces";
 import { asBlueGreenRecord, BlueGreenState, decideBlueGreen, otherSlot, recordOf, Slot, slotNames } from "./release";
-import type { AppPlan, GatePlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
+import type { AppPlan, GatePlan, PlanContext, PlanNode, ServicePlan, WorkloadPlan } from "./types";
 
 type BlueGreen = Extract<StrategyConfig, { type: "blueGreen" }>;
 
@@ -40,18 +40,7 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
   // The preview Service always shows the candidate (the slot with the new version), else the idle slot.
   const previewSlot = candidate ?? idle;
   const slotName = (slot: Slot) => `${app.name}-${slot}`;
-  const gate: GatePlan | undefined = s.gates
-    ? {
-        name: `${app.name}-${previewSlot}-gate`,
-        candidate: slotName(previewSlot),
-        service: `${app.name}-preview`,
-        config: s.gates,
-        after: [`service:${app.name}-preview`],
-        guards: `live Service ${app.name} -> ${live}`,
-      }
-    : undefined;
-
-  const workloads: WorkloadPlan[] = slotNames.map((slot) => {
+  const slotWorkload = (slot: Slot, after: readonly PlanNode[]): WorkloadPlan => {
     const run = state.slots[slot];
     const v = typeof run === "object" ? { image: run.image, version: shortDigest(run.image) } : { image: ctx.image, version: ctx.version };
     // An idle slot that is not the candidate may be scaled to 0, but only after the switch; a slot
@@ -63,31 +52,57 @@ export function planBlueGreen(app: AppConfig, s: BlueGreen, ctx: PlanContext, ba
       replicas: scaledDown ? 0 : app.replicas,
       ...v,
       role: slot === live ? undefined : "idle",
-      after: scaledDown && run !== "empty" ? [`service:${app.name}`] : [],
+      after: scaledDown && run !== "empty" ? after : [],
     });
+  };
+  const previewOf = (w: WorkloadPlan): ServicePlan => ({
+    name: `${app.name}-preview`,
+    selectorExtra: { [slotLabel]: previewSlot },
+    after: [w],
+    purpose: "preview",
   });
-  const services: ServicePlan[] = [
-    {
-      name: `${app.name}-preview`,
-      selectorExtra: { [slotLabel]: previewSlot },
-      after: [`workload:${slotName(previewSlot)}`],
-      purpose: "preview",
-    },
-    {
-      name: app.name,
-      selectorExtra: { [slotLabel]: live },
-      after: [`workload:${slotName(live)}`, ...(gate && previewSlot === live ? [`gate:${gate.name}`] : [])],
-      purpose: "live",
-    },
-  ];
-  const liveW = workloads.find((w) => w.name === slotName(live))!;
-  const idleW = workloads.find((w) => w.name === slotName(idle))!;
+  const gateOn = (preview: ServicePlan, w: WorkloadPlan): GatePlan | undefined =>
+    s.gates
+      ? {
+          name: `${app.name}-${previewSlot}-gate`,
+          image: w.image,
+          service: preview,
+          config: s.gates,
+          after: [preview],
+          guards: `live Service ${app.name} -> ${live}`,
+        }
+      : undefined;
+  const liveServiceAfter = (after: readonly PlanNode[]): ServicePlan => ({
+    name: app.name,
+    selectorExtra: { [slotLabel]: live },
+    after,
+    purpose: "live",
+  });
+  // Nodes are built in the order they depend on each other. The preview Service and the gate look
+  // at the candidate; the live Service waits for its slot (and the gate, when the gate checks that
+  // slot); an idle slot that scales down waits for the switch.
+  const liveW = slotWorkload(live, []);
+  let preview: ServicePlan, gate: GatePlan | undefined, liveService: ServicePlan, idleW: WorkloadPlan;
+  if (previewSlot === live) {
+    preview = previewOf(liveW);
+    gate = gateOn(preview, liveW);
+    liveService = liveServiceAfter([liveW, ...(gate ? [gate] : [])]);
+    idleW = slotWorkload(idle, [liveService]);
+  } else {
+    liveService = liveServiceAfter([liveW]);
+    idleW = slotWorkload(idle, [liveService]);
+    preview = previewOf(idleW);
+    gate = gateOn(preview, idleW);
+  }
+  const previewW = previewSlot === live ? liveW : idleW;
+  const workloads = live === "blue" ? [liveW, idleW] : [idleW, liveW];
+  const services = [preview, liveService];
   const rollbackHow = s.slots ? `set live: ${idle}` : "set strategy.rollback: true";
   const steps = [
     ...(s.slots ? [] : [state.decision]),
-    `apply Deployment ${slotName(previewSlot)} (${workloads.find((w) => w.name === slotName(previewSlot))!.version}, ${app.replicas} pods) and wait until all are available (up to ${liveW.timeoutSeconds}s)`,
+    `apply Deployment ${slotName(previewSlot)} (${previewW.version}, ${app.replicas} pods) and wait until all are available (up to ${liveW.timeoutSeconds}s)`,
     `point preview Service ${app.name}-preview at slot ${previewSlot}`,
-    ...(gate ? [`gate: ${describeGates(gate)} against ${gate.service}; a failure stops here with traffic unchanged`] : []),
+    ...(gate ? [`gate: ${describeGates(gate)} against ${gate.service.name}; a failure stops here with traffic unchanged`] : []),
     `point live Service ${app.name} at slot ${live} (${liveW.version})${s.autoPromote ? " [autoPromote]" : ""}`,
     state.slots[idle] === "empty"
       ? `idle slot ${idle} has run no release yet: 0 pods`

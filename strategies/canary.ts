@@ -5,7 +5,7 @@ import type { AppConfig, StrategyConfig } from "../config/schema";
 import { trackLabel } from "../lib/labels";
 import { describeGates, PlanBase, surgeOf, versionOf, workload } from "./pieces";
 import { asCanaryRecord, canaryRecordOf, CanaryState, decideCanary } from "./release";
-import type { AppPlan, GatePlan, PlanContext, RevertPlan, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
+import type { AppPlan, GatePlan, PlanContext, PlanNode, RevertPlan, RoutePlan, RouteSpec, ServicePlan, WorkloadPlan } from "./types";
 
 type Canary = Extract<StrategyConfig, { type: "canary" }>;
 
@@ -37,14 +37,15 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
   const canaryName = `${app.name}-canary`;
   const byGateway = s.traffic === "gateway";
   const cReplicas = state.promote ? 0 : canaryReplicas(app.replicas, weight, s.traffic);
-  const gate: GatePlan | undefined =
-    s.gates && (state.promote || cReplicas > 0)
+  // The gate checks the canary's pods through Service <app>-canary, at every step and before a promotion.
+  const gateOn = (service: ServicePlan): GatePlan | undefined =>
+    s.gates
       ? {
           name: `${canaryName}-gate`,
-          candidate: state.promote ? app.name : canaryName,
-          service: canaryName,
+          image: candidate.image,
+          service,
           config: s.gates,
-          after: [`service:${canaryName}`],
+          after: [service],
           guards: state.promote ? `stable -> ${candidate.version}` : `canary weight ${weight}%`,
           step: state.promote ? "promote" : `weight ${weight}%`,
           onFailure: revertToStable(app, s, stableV.version),
@@ -52,20 +53,22 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
       : undefined;
 
   if (state.promote) {
+    const canaryService: ServicePlan = { name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [], purpose: "track" };
+    const gate = gateOn(canaryService);
     const stable = revertible(
       workload(app, {
         name: app.name,
         trackLabels: { [trackLabel]: "stable" },
         replicas: app.replicas,
         ...candidate,
-        after: gate ? [`gate:${gate.name}`] : [],
+        after: gate ? [gate] : [],
       }),
     );
     const services: ServicePlan[] = [
       { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
-      ...(gate ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [], purpose: "track" as const }] : []),
+      ...(gate ? [canaryService] : []),
     ];
-    const routes: RoutePlan[] = byGateway ? [route(app, s, [{ service: app.name, weight: 100 }], [`workload:${app.name}`])] : [];
+    const routes: RoutePlan[] = byGateway ? [route(app, s, [{ service: app.name, weight: 100 }], [stable])] : [];
     return {
       ...base,
       strategy: `canary promote (${s.traffic})`,
@@ -89,14 +92,16 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
   }
 
   const sReplicas = byGateway ? app.replicas : app.replicas - cReplicas;
-  const canaryW: WorkloadPlan[] =
+  const canaryW =
     cReplicas > 0
-      ? [
-          revertible(
-            workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" }),
-          ),
-        ]
-      : [];
+      ? revertible(
+          workload(app, { name: canaryName, trackLabels: { [trackLabel]: "canary" }, replicas: cReplicas, ...candidate, role: "canary" }),
+        )
+      : undefined;
+  const canaryService: ServicePlan | undefined = canaryW
+    ? { name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [canaryW], purpose: "track" }
+    : undefined;
+  const gate = canaryService && gateOn(canaryService);
   // Stable gives up pods only after the canary's are available, so capacity never dips.
   const stable = revertible(
     workload(app, {
@@ -104,33 +109,25 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
       trackLabels: { [trackLabel]: "stable" },
       replicas: sReplicas,
       ...stableV,
-      after: cReplicas > 0 && !byGateway ? [`workload:${canaryName}`, ...(gate ? [`gate:${gate.name}`] : [])] : [],
+      after: canaryW && !byGateway ? [canaryW, ...(gate ? [gate] : [])] : [],
     }),
   );
   const services: ServicePlan[] = [
     { name: app.name, selectorExtra: byGateway ? { [trackLabel]: "stable" } : {}, after: [], purpose: "live" },
-    ...(cReplicas > 0
-      ? [{ name: canaryName, selectorExtra: { [trackLabel]: "canary" }, after: [`workload:${canaryName}`], purpose: "track" as const }]
-      : []),
+    ...(canaryService ? [canaryService] : []),
   ];
   const weights = byGateway
     ? [{ service: app.name, weight: 100 - weight }, ...(cReplicas > 0 ? [{ service: canaryName, weight }] : [])]
     : [];
   const routes = byGateway
-    ? [
-        route(app, s, weights, [
-          `workload:${app.name}`,
-          ...(cReplicas > 0 ? [`workload:${canaryName}`, `service:${canaryName}`] : []),
-          ...(gate ? [`gate:${gate.name}`] : []),
-        ]),
-      ]
+    ? [route(app, s, weights, [stable, ...(canaryW && canaryService ? [canaryW, canaryService] : []), ...(gate ? [gate] : [])])]
     : [];
   const effective = byGateway ? weight : Math.round((100 * cReplicas) / app.replicas);
   const stepIndex = tracked ? (state.step ?? -1) : s.steps ? s.steps.indexOf(weight) : -1;
   return {
     ...base,
     strategy: `canary ${weight}% (${s.traffic})${stepIndex >= 0 ? ` step ${stepIndex + 1}/${s.steps!.length}` : ""}`,
-    workloads: [stable, ...canaryW],
+    workloads: [stable, ...(canaryW ? [canaryW] : [])],
     services,
     routes,
     gates: gate ? [gate] : [],
@@ -156,7 +153,7 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
     podsAfter: sReplicas + cReplicas,
     // Stable shrinks only after the canary is up: the old stable count plus the canary, plus the
     // canary's surge when it replaces an older candidate (an upper bound).
-    peakPods: app.replicas + cReplicas + (cReplicas > 0 ? surgeOf(canaryW[0].update, cReplicas) : 0),
+    peakPods: app.replicas + cReplicas + (canaryW ? surgeOf(canaryW.update, cReplicas) : 0),
     minReadyPods: byGateway ? app.replicas : app.replicas - cReplicas,
     trafficTo:
       cReplicas === 0 ? `${stableV.version} (100%)` : `${stableV.version} (${100 - effective}%) / ${candidate.version} (${effective}%)`,
@@ -164,8 +161,12 @@ export function planCanary(app: AppConfig, s: Canary, ctx: PlanContext, base: Pl
   };
 }
 
-function route(app: AppConfig, s: Canary, backends: { service: string; weight: number }[], after: string[]): RoutePlan {
-  return { name: app.name, gateway: s.gateway!, rules: [{ backends }], after, revertible: true };
+function routeSpec(app: AppConfig, s: Canary, backends: { service: string; weight: number }[]): RouteSpec {
+  return { name: app.name, gateway: s.gateway!, rules: [{ backends }] };
+}
+
+function route(app: AppConfig, s: Canary, backends: { service: string; weight: number }[], after: readonly PlanNode[]): RoutePlan {
+  return { ...routeSpec(app, s, backends), after, revertible: true };
 }
 
 function revertible(w: WorkloadPlan): WorkloadPlan {
@@ -180,7 +181,7 @@ export function revertToStable(app: AppConfig, s: Canary, stableVersion: string)
   if (s.traffic === "gateway")
     return {
       scale: [],
-      route: route(app, s, [{ service: app.name, weight: 100 }], []),
+      route: routeSpec(app, s, [{ service: app.name, weight: 100 }]),
       summary: `HTTPRoute ${app.name} sends 100% to stable ${stableVersion}`,
     };
   return {

@@ -1,7 +1,10 @@
 import type { AppPlan } from "./plan";
 
+/** What the table shows: a plan as built, or as the stack exported it. */
+type PlanSummary = Pick<AppPlan, "app" | "namespace" | "strategy" | "podsAfter" | "peakPods" | "minReadyPods" | "trafficTo" | "steps">;
+
 /** The plan as a table: `text` for the preview log, `markdown` for the PR comment. */
-export function formatPlan(plans: readonly AppPlan[], format: "text" | "markdown"): string {
+export function formatPlan(plans: readonly PlanSummary[], format: "text" | "markdown"): string {
   const header = ["app", "namespace", "strategy", "pods after", "peak pods", "min ready", "traffic to"];
   const rows = plans.map((p) => [
     p.app,

@@ -3,7 +3,7 @@
 import type { AppConfig, DeploymentUpdate } from "../config/schema";
 import { deploymentUpdateOf, resolveIntOrPercent } from "../config/schema";
 import { awaitTimeoutSeconds } from "../workloads/timeouts";
-import type { AppPlan, GatePlan, PlanContext, WorkloadPlan } from "./types";
+import type { AppPlan, GatePlan, PlanContext, PlanNode, WorkloadPlan } from "./types";
 
 /** What planApp fills in for every strategy. */
 export type PlanBase = Pick<AppPlan, "app" | "namespace" | "kind" | "routes" | "gates">;
@@ -28,7 +28,7 @@ export function workload(
     image: string;
     version: string;
     role?: "idle" | "canary";
-    after?: string[];
+    after?: readonly PlanNode[];
     update?: DeploymentUpdate;
   },
 ): WorkloadPlan {

@@ -7,11 +7,13 @@ import { planAbTest } from "./ab-test";
 import { planBlueGreen } from "./blue-green";
 import { planCanary } from "./canary";
 import { planRolling } from "./rolling";
+import { exportPlan, ExportedPlan } from "./graph";
 import { versionOf, workload } from "./pieces";
 import type { ReleaseRecord, Slot, SlotRecord } from "./release";
 import type { AppPlan, PlanContext, ServicePlan } from "./types";
 
-export type { AppPlan, GatePlan, PlanContext, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
+export type { AppPlan, GatePlan, PlanContext, PlanNode, RoutePlan, ServicePlan, WorkloadPlan } from "./types";
+export type { ExportedPlan } from "./graph";
 
 export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
   const namespace = `${ctx.environment}-${app.name}`;
@@ -89,16 +91,18 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
   }
 }
 
-/** Replaces the plan's placeholder for the stack image with the resolved image and version. */
-export function withImage(plan: AppPlan, placeholder: string, image: string, version: string): AppPlan {
+/** The plan as exported, with its placeholder for the stack image replaced by the resolved image and version. */
+export function withImage(plan: AppPlan, placeholder: string, image: string, version: string): ExportedPlan {
   const sub = (s: string) => s.split(placeholder).join(version);
+  const exported = exportPlan(plan);
   return {
-    ...plan,
-    workloads: plan.workloads.map((w) => ({
+    ...exported,
+    workloads: exported.workloads.map((w) => ({
       ...w,
       image: w.image === placeholder ? image : w.image,
       version: w.version === placeholder ? version : w.version,
     })),
+    gates: exported.gates.map((g) => ({ ...g, image: g.image === placeholder ? image : g.image })),
     steps: plan.steps.map(sub),
     trafficTo: sub(plan.trafficTo),
     ...(plan.release ? { release: recordWithImage(plan.release, placeholder, image) } : {}),

@@ -22,16 +22,16 @@ export interface WorkloadPlan {
   readonly config?: { readonly name?: string };
   /** A failed gate may scale it (canary tracks): the next `pulumi up` takes its replicas back by force. */
   readonly revertible?: boolean;
-  /** Plan entries (`service:x`, `gate:x`) that must complete first, e.g. scale-down after a switch. */
-  readonly after: readonly string[];
+  /** Nodes of the plan that must complete first, e.g. the live Service before an idle slot scales down. */
+  readonly after: readonly PlanNode[];
 }
 
 export interface ServicePlan {
   readonly name: string;
   /** Selector on top of the app's selector labels. */
   readonly selectorExtra: Readonly<Record<string, string>>;
-  /** Entries (`workload:x`, `gate:x`) that must be fully available/passed before this Service is applied. */
-  readonly after: readonly string[];
+  /** Nodes that must be fully available/passed before this Service is applied (its targets, a gate). */
+  readonly after: readonly PlanNode[];
   readonly purpose: "live" | "preview" | "headless" | "track";
 }
 
@@ -46,11 +46,16 @@ export interface RouteRule {
   readonly backends: readonly RouteBackend[];
 }
 
-export interface RoutePlan {
+/** An HTTPRoute as the program renders it. */
+export interface RouteSpec {
   readonly name: string;
   readonly gateway: { readonly name: string; readonly namespace: string; readonly hostnames: readonly string[] };
   readonly rules: readonly RouteRule[];
-  readonly after: readonly string[];
+}
+
+export interface RoutePlan extends RouteSpec {
+  /** Nodes that must complete first: the backends' workloads and Services, and the gate. */
+  readonly after: readonly PlanNode[];
   /** A failed gate may set its weights (canary): the next `pulumi up` takes them back by force. */
   readonly revertible?: boolean;
 }
@@ -65,19 +70,19 @@ export interface RevertPlan {
   /** Replica counts to set, in this order: stable back to its full size before the canary goes to 0. */
   readonly scale: readonly { readonly workload: string; readonly replicas: number }[];
   /** The route as it is with all traffic on stable. */
-  readonly route?: RoutePlan;
+  readonly route?: RouteSpec;
   /** What traffic is on once reverted, for the error message. */
   readonly summary: string;
 }
 
 export interface GatePlan {
   readonly name: string;
-  /** The workload running the version under test. */
-  readonly candidate: string;
+  /** The image under test (the stack image's placeholder until it is known). */
+  readonly image: string;
   /** The Service whose pods the gate checks (through the API server's service proxy). */
-  readonly service: string;
+  readonly service: ServicePlan;
   readonly config: GatesConfig;
-  readonly after: readonly string[];
+  readonly after: readonly PlanNode[];
   /** What the gate protects: the step that moves traffic. */
   readonly guards: string;
   /**
@@ -88,6 +93,13 @@ export interface GatePlan {
   /** Canary: what a failure puts back before `pulumi up` fails. */
   readonly onFailure?: RevertPlan;
 }
+
+/**
+ * A node of the plan graph: each becomes one resource of the App component, created after the
+ * nodes in its `after` (as `dependsOn`). Edges are references to the nodes themselves, so an edge
+ * to a node the plan lacks cannot be written; strategies/graph.ts orders them.
+ */
+export type PlanNode = WorkloadPlan | ServicePlan | GatePlan | RoutePlan;
 
 export interface AppPlan {
   readonly app: string;

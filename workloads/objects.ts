@@ -9,7 +9,7 @@ import { AppIdentity, commonLabels, namespaceOf, selectorLabels } from "../lib/l
 import { podTemplate } from "./pod";
 import { httpPortName } from "./probes";
 import { awaitTimeoutSeconds } from "./timeouts";
-import type { RoutePlan } from "../strategies/types";
+import type { RoutePlan, RouteSpec } from "../strategies/types";
 
 type Meta = Plain<k8s.types.input.meta.v1.ObjectMeta>;
 type Labels = Record<string, string>;
@@ -303,7 +303,7 @@ export function configMap(app: AppConfig, id: AppIdentity): Plain<k8s.types.inpu
 }
 
 /** A Gateway API HTTPRoute from a plan's route: weighted backends and header matches. */
-export function httpRoute(app: AppConfig, id: AppIdentity, route: RoutePlan): Record<string, unknown> {
+export function httpRoute(app: AppConfig, id: AppIdentity, route: RouteSpec & Pick<RoutePlan, "revertible">): Record<string, unknown> {
   return {
     apiVersion: "gateway.networking.k8s.io/v1",
     kind: "HTTPRoute",

@@ -4,6 +4,7 @@ import { strict as assert } from "assert";
 import { ConfigError, parseStackConfig } from "../../../config/load";
 import { appSchema } from "../../../config/schema";
 import { checkReleases, releaseKeyOf, trackedApps } from "../../../components/release-history";
+import { exportPlan } from "../../../strategies/graph";
 import { planApp } from "../../../strategies/plan";
 import {
   abRecordOf,
@@ -151,7 +152,7 @@ describe("blue/green plan without pinned slots", () => {
       ],
     );
     assert.deepEqual(
-      p.services.map((s) => [s.name, s.selectorExtra["rollout.dev/slot"], s.after]),
+      exportPlan(p).services.map((s) => [s.name, s.selectorExtra["rollout.dev/slot"], s.after]),
       [
         ["demo-preview", "blue", ["workload:demo-blue"]],
         ["demo", "blue", ["workload:demo-blue"]],
@@ -169,7 +170,7 @@ describe("blue/green plan without pinned slots", () => {
   it("the first release runs one slot: green has 0 pods and the peak is one slot plus surge", () => {
     const p = plan({}, A);
     assert.deepEqual(
-      p.workloads.map((w) => [w.name, w.replicas, w.after]),
+      exportPlan(p).workloads.map((w) => [w.name, w.replicas, w.after]),
       [
         ["demo-blue", 4, []],
         ["demo-green", 0, []],
@@ -182,7 +183,7 @@ describe("blue/green plan without pinned slots", () => {
   it("a rollback with a gate: the gate checks the warm slot through the preview Service before live moves", () => {
     const p = plan({ demo: blueA_greenB_liveGreen }, B, { rollback: true, gates: { smoke: { path: "/" } } });
     assert.deepEqual(
-      p.services.map((s) => [s.name, s.selectorExtra["rollout.dev/slot"], s.after]),
+      exportPlan(p).services.map((s) => [s.name, s.selectorExtra["rollout.dev/slot"], s.after]),
       [
         ["demo-preview", "blue", ["workload:demo-blue"]],
         ["demo", "blue", ["workload:demo-blue", "gate:demo-blue-gate"]],
@@ -197,7 +198,7 @@ describe("blue/green plan without pinned slots", () => {
   it("idle: scaleDown scales the old slot to 0 only after the switch", () => {
     const p = plan({ demo: blueA_greenB_liveGreen }, C, { idle: "scaleDown" });
     assert.deepEqual(
-      p.workloads.map((w) => [w.name, w.replicas, w.after]),
+      exportPlan(p).workloads.map((w) => [w.name, w.replicas, w.after]),
       [
         ["demo-blue", 4, []],
         ["demo-green", 0, ["service:demo"]],
