@@ -25,6 +25,20 @@ export function cdRoleRules(): PolicyRule[] {
   ];
 }
 
+/**
+ * Subresources that reach past the role's own rules: a shell in a pod (exec, attach, an ephemeral
+ * container), its ports, the kubelet (nodes/proxy), or a minted token of another account. The
+ * policy pack refuses them in every Role (rbac-no-pod-access); no CD role may hold them.
+ */
+export const podAccessResources = [
+  "pods/exec",
+  "pods/attach",
+  "pods/portforward",
+  "pods/ephemeralcontainers",
+  "nodes/proxy",
+  "serviceaccounts/token",
+] as const;
+
 /** Verbs and resources that must never appear in a CD role. */
 export const forbiddenVerbs = ["*", "bind", "escalate", "impersonate"] as const;
 export const forbiddenResources = [
@@ -34,5 +48,5 @@ export const forbiddenResources = [
   "rolebindings",
   "clusterroles",
   "clusterrolebindings",
-  "serviceaccounts/token",
+  ...podAccessResources,
 ] as const;

@@ -1,5 +1,6 @@
 // RBAC: no wildcards, no secrets, no escalation verbs, and a least-privilege CD service account.
 
+import { podAccessResources } from "../../lib/rbac";
 import type { PolicyResource, RolloutConfig } from "../lib/types";
 import { RBAC_GROUP, at, describe, isK8s, list, namespaceOf, rec, str, strings } from "../lib/util";
 import { resourcePolicy } from "../lib/wrap";
@@ -45,6 +46,27 @@ export function checkRbacSecrets(r: PolicyResource): string[] {
             const verbs = strings(rule.verbs).join(", ");
             out.push(
                 `${describe(r)}: ${path}.resources grants "secrets" (verbs: ${verbs || "none"}); roles must not grant access to Secrets`,
+            );
+        }
+    }
+    return out;
+}
+
+// ---- rbac-no-pod-access ------------------------------------------------------------------------
+
+/** Core-group rules granting a shell in a pod, its ports, the kubelet or a minted token (lib/rbac.ts). */
+export function checkRbacPodAccess(r: PolicyResource): string[] {
+    const out: string[] = [];
+    for (const { path, rule } of rulesOf(r)) {
+        const groups = strings(rule.apiGroups);
+        if (!(groups.length === 0 || groups.includes("") || groups.includes("*"))) {
+            continue;
+        }
+        const bad = strings(rule.resources).filter((v) => (podAccessResources as readonly string[]).includes(v));
+        if (bad.length > 0) {
+            out.push(
+                `${describe(r)}: ${path}.resources grants ${bad.map((v) => `"${v}"`).join(", ")} (verbs: ${strings(rule.verbs).join(", ") || "none"}); ` +
+                    "a shell, port-forward or token reaches past the role's own rules: use logs and events, or a break-glass role outside the pipeline",
             );
         }
     }
@@ -129,6 +151,12 @@ export const rbacPolicies = [
         name: "rbac-no-secrets-access",
         description: "Roles and ClusterRoles do not grant any access to Secrets.",
         check: checkRbacSecrets,
+    }),
+    resourcePolicy({
+        name: "rbac-no-pod-access",
+        description:
+            "Roles and ClusterRoles do not grant pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers, nodes/proxy or serviceaccounts/token.",
+        check: checkRbacPodAccess,
     }),
     resourcePolicy({
         name: "rbac-no-escalation-verbs",

@@ -93,6 +93,12 @@ const EXPECTED: Row[] = [
     ],
     ["rbac-no-wildcards", "resource", [], 'Roles and ClusterRoles do not use "*" in apiGroups, resources, verbs or nonResourceURLs.'],
     ["rbac-no-secrets-access", "resource", [], "Roles and ClusterRoles do not grant any access to Secrets."],
+    [
+        "rbac-no-pod-access",
+        "resource",
+        [],
+        "Roles and ClusterRoles do not grant pods/exec, pods/attach, pods/portforward, pods/ephemeralcontainers, nodes/proxy or serviceaccounts/token.",
+    ],
     ["rbac-no-escalation-verbs", "resource", [], "Roles and ClusterRoles do not grant the bind, escalate or impersonate verbs."],
     [
         "rbac-cd-least-privilege",

@@ -1,7 +1,14 @@
 import * as assert from "assert";
 import { resolveConfig } from "../lib/config";
 import type { PolicyResource } from "../lib/types";
-import { checkCdAccountBindings, checkRbacEscalationVerbs, checkRbacSecrets, checkRbacWildcards, subjectIsAccount } from "../rules/rbac";
+import {
+    checkCdAccountBindings,
+    checkRbacEscalationVerbs,
+    checkRbacPodAccess,
+    checkRbacSecrets,
+    checkRbacWildcards,
+    subjectIsAccount,
+} from "../rules/rbac";
 import { CD_SUBJECT, binding, deployerRole, mutate, role } from "./fixtures";
 
 const config = resolveConfig({});
@@ -49,6 +56,38 @@ describe("rbac", () => {
             assert.deepStrictEqual(checkRbacSecrets(r), [
                 'ClusterRole reader: rules[0].resources grants "secrets" (verbs: get, list); roles must not grant access to Secrets',
             ]);
+        });
+    });
+
+    describe("rbac-no-pod-access", () => {
+        it("passes the deployer's pods, pods/log and events reads", () => {
+            assert.deepStrictEqual(checkRbacPodAccess(deployerRole()), []);
+            assert.deepStrictEqual(
+                checkRbacPodAccess(role("logs", [{ apiGroups: [""], resources: ["pods", "pods/log", "pods/status"], verbs: ["get"] }])),
+                [],
+            );
+        });
+
+        it("reports each shell, port, kubelet and token subresource in the core group, with its verbs", () => {
+            const r = role("debug", [
+                { apiGroups: [""], resources: ["pods", "pods/exec", "pods/attach"], verbs: ["create", "get"] },
+                { resources: ["pods/portforward"], verbs: ["create"] },
+                { apiGroups: ["*"], resources: ["pods/ephemeralcontainers", "nodes/proxy"], verbs: ["patch"] },
+                { apiGroups: [""], resources: ["serviceaccounts/token"] },
+            ]);
+            assert.deepStrictEqual(checkRbacPodAccess(r), [
+                'Role staging-demo/debug: rules[0].resources grants "pods/exec", "pods/attach" (verbs: create, get); a shell, port-forward or token reaches past the role\'s own rules: use logs and events, or a break-glass role outside the pipeline',
+                'Role staging-demo/debug: rules[1].resources grants "pods/portforward" (verbs: create); a shell, port-forward or token reaches past the role\'s own rules: use logs and events, or a break-glass role outside the pipeline',
+                'Role staging-demo/debug: rules[2].resources grants "pods/ephemeralcontainers", "nodes/proxy" (verbs: patch); a shell, port-forward or token reaches past the role\'s own rules: use logs and events, or a break-glass role outside the pipeline',
+                'Role staging-demo/debug: rules[3].resources grants "serviceaccounts/token" (verbs: none); a shell, port-forward or token reaches past the role\'s own rules: use logs and events, or a break-glass role outside the pipeline',
+            ]);
+        });
+
+        it("ignores the same names in another API group", () => {
+            assert.deepStrictEqual(
+                checkRbacPodAccess(role("crd", [{ apiGroups: ["example.com"], resources: ["pods/exec"], verbs: ["create"] }])),
+                [],
+            );
         });
     });
 

@@ -160,6 +160,11 @@ const resourceCases: Record<string, ResourceCase> = {
         fail: role("secrets", [{ apiGroups: [""], resources: ["secrets"], verbs: ["get"] }]),
         expect: /grants "secrets"/,
     },
+    "rbac-no-pod-access": {
+        pass: deployerRole(),
+        fail: role("debug", [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }]),
+        expect: /grants "pods\/exec"/,
+    },
     "rbac-no-escalation-verbs": {
         pass: deployerRole(),
         fail: role("esc", [{ apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["escalate"] }], {

@@ -29,7 +29,20 @@ describe("lib/rbac: the CD role", () => {
     assert.deepEqual([...forbiddenVerbs], ["*", "bind", "escalate", "impersonate"]);
     assert.deepEqual(
       [...forbiddenResources],
-      ["*", "secrets", "roles", "rolebindings", "clusterroles", "clusterrolebindings", "serviceaccounts/token"],
+      [
+        "*",
+        "secrets",
+        "roles",
+        "rolebindings",
+        "clusterroles",
+        "clusterrolebindings",
+        "pods/exec",
+        "pods/attach",
+        "pods/portforward",
+        "pods/ephemeralcontainers",
+        "nodes/proxy",
+        "serviceaccounts/token",
+      ],
     );
   });
 });
