@@ -5,10 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../config/load";
 import type { AppConfig, ImageConfig, StackConfig } from "../config/schema";
-import { abTestState, isTrackedAbTest } from "../strategies/ab-test";
-import { blueGreenState } from "../strategies/blue-green";
-import { canaryState } from "../strategies/canary";
-import { rollingState } from "../strategies/rolling";
+import { isTrackedAbTest } from "../strategies/ab-test";
+import { planApp } from "../strategies/plan";
 import { ReleaseConflict, ReleaseHistory, parseReleaseHistory } from "../strategies/release";
 
 /** What the plan of a tracked blue/green app needs (PlanContext's `releases` and `releaseKey`). */
@@ -19,14 +17,14 @@ export interface ReleaseInputs {
 
 /**
  * Apps whose releases the program tracks: blue/green without `slots`, canary without `stable`,
- * rolling on the stack image, A/B with neither variant pinned.
+ * rolling or recreate on the stack image, A/B with neither variant pinned.
  */
 export function isTracked(app: AppConfig): boolean {
   const s = app.strategy;
   return (
     (s?.type === "blueGreen" && s.slots === undefined) ||
     (s?.type === "canary" && s.stable === undefined) ||
-    (s?.type === "rolling" && app.image === undefined) ||
+    ((s?.type === "rolling" || s?.type === "recreate") && app.image === undefined) ||
     (s?.type === "abTest" && isTrackedAbTest(s))
   );
 }
@@ -79,14 +77,11 @@ export async function readPromotedImage(fromStack: string, name: string): Promis
 export function checkReleases(config: StackConfig, inputs: ReleaseInputs): void {
   const problems: string[] = [];
   config.apps.forEach((app, i) => {
-    const s = app.strategy;
-    if (!s || !isTracked(app)) return;
+    if (!isTracked(app)) return;
     const ctx = { environment: config.environment, image: inputs.releaseKey, version: "", ...inputs };
     try {
-      if (s.type === "blueGreen") blueGreenState(app, s, ctx);
-      else if (s.type === "canary") canaryState(app, s, ctx);
-      else if (s.type === "rolling") rollingState(app, s, ctx);
-      else if (s.type === "abTest") abTestState(app, s, ctx);
+      // The plan runs the same decision as the App component will, so a conflict shows here first.
+      planApp(app, ctx);
     } catch (e) {
       if (!(e instanceof ReleaseConflict)) throw e;
       problems.push(`rollout:apps[${i}].strategy.${e.key}: ${e.message}`);

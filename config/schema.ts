@@ -282,6 +282,15 @@ const initContainerSchema = mapping(
   "name, image, command",
 );
 
+const recreateSchema = mapping(
+  {
+    type: z.literal("recreate"),
+    /** `kubectl rollout undo`, as for rolling: the previous revision's image and ConfigMap. */
+    undo: bool.default(false),
+  },
+  "type, undo",
+);
+
 const rollingSchema = (env: Environment) =>
   mapping(
     {
@@ -452,11 +461,9 @@ const abTestSchema = mapping(
 );
 
 const strategySchema = (env: Environment) =>
-  z.discriminatedUnion(
-    "type",
-    [mapping({ type: z.literal("recreate") }, "type"), rollingSchema(env), blueGreenSchema, canarySchema, abTestSchema],
-    { error: "expected a mapping whose type is one of 'recreate', 'rolling', 'blueGreen', 'canary', 'abTest'" },
-  );
+  z.discriminatedUnion("type", [recreateSchema, rollingSchema(env), blueGreenSchema, canarySchema, abTestSchema], {
+    error: "expected a mapping whose type is one of 'recreate', 'rolling', 'blueGreen', 'canary', 'abTest'",
+  });
 export type StrategyConfig = z.output<ReturnType<typeof strategySchema>>;
 
 const volumeClaimSchema = mapping(
@@ -655,7 +662,9 @@ export type DeploymentUpdate = { type: "recreate" } | { type: "rolling"; maxSurg
 /** The Deployment update of an app: its own for recreate/rolling; surge-only for the workloads of progressive strategies. */
 export function deploymentUpdateOf(app: { strategy?: StrategyConfig }): DeploymentUpdate {
   const s = app.strategy;
-  if (s?.type === "recreate" || s?.type === "rolling") return s;
+  // Only the update's own fields: the strategy's flags (pause, undo) are not part of it.
+  if (s?.type === "recreate") return { type: "recreate" };
+  if (s?.type === "rolling") return { type: "rolling", maxSurge: s.maxSurge, maxUnavailable: s.maxUnavailable };
   return { type: "rolling", maxSurge: "25%", maxUnavailable: 0 };
 }
 
@@ -663,7 +672,7 @@ export function deploymentUpdateOf(app: { strategy?: StrategyConfig }): Deployme
 export function defaultStrategy(env: Environment): NonNullable<AppConfig["strategy"]> {
   const d = defaultsByEnvironment[env];
   return d.strategy === "recreate"
-    ? { type: "recreate" }
+    ? { type: "recreate", undo: false }
     : { type: "rolling", maxSurge: d.maxSurge, maxUnavailable: d.maxUnavailable, pause: false, undo: false };
 }
 

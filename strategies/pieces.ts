@@ -2,7 +2,9 @@
 // other; strategies/plan.ts picks the strategy, so nothing here imports a strategy.
 import type { AppConfig, DeploymentUpdate } from "../config/schema";
 import { deploymentUpdateOf, resolveIntOrPercent } from "../config/schema";
+import { revisionConfigMapName } from "../lib/config-revisions";
 import { awaitTimeoutSeconds } from "../workloads/timeouts";
+import { asRollingRecord, decideRolling, RollingState } from "./release";
 import type { AppPlan, GatePlan, PlanContext, PlanNode, WorkloadPlan } from "./types";
 
 /** What planApp fills in for every strategy. */
@@ -60,4 +62,31 @@ export function describeGates(g: GatePlan): string {
     );
   if (g.config.prometheus) parts.push(`Prometheus '${g.config.prometheus.query}' <= ${g.config.prometheus.max}`);
   return parts.join(", ");
+}
+
+/**
+ * A single-Deployment app on the stack image (rolling or recreate): this update's revision from
+ * the app's record, and its Deployment running it (on an undo, the previous image and ConfigMap).
+ * A pinned app image (`image:`) is not a release of the stack: no record, nothing to undo.
+ */
+export function revisionOf(
+  app: AppConfig,
+  undo: boolean,
+  ctx: PlanContext,
+  main: WorkloadPlan,
+): { state?: RollingState; workload: WorkloadPlan; undone: boolean } {
+  if (app.image !== undefined) return { workload: main, undone: false };
+  const state = decideRolling(
+    asRollingRecord(ctx.releases?.[app.name]),
+    ctx.releaseKey ?? ctx.image,
+    revisionConfigMapName(app.name, app.config),
+    undo,
+  );
+  if (state.run === "stack") return { state, workload: main, undone: false };
+  const back = state.run;
+  return {
+    state,
+    workload: { ...main, image: back.image, version: shortDigest(back.image), config: back.config ? { name: back.config } : {} },
+    undone: true,
+  };
 }

@@ -8,7 +8,7 @@ import { planBlueGreen } from "./blue-green";
 import { planCanary } from "./canary";
 import { planRolling } from "./rolling";
 import { exportPlan, ExportedPlan } from "./graph";
-import { versionOf, workload } from "./pieces";
+import { revisionOf, versionOf, workload } from "./pieces";
 import type { ReleaseRecord, Slot, SlotRecord } from "./release";
 import type { AppPlan, PlanContext, ServicePlan } from "./types";
 
@@ -66,20 +66,24 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
   }
   const strategy = app.strategy!;
   switch (strategy.type) {
-    case "recreate":
+    case "recreate": {
+      const { state, workload: w, undone } = revisionOf(app, strategy.undo, ctx, main);
       return {
         ...base,
-        strategy: "recreate",
-        workloads: [main],
+        strategy: undone ? "recreate (undo)" : "recreate",
+        workloads: [w],
         services: [live],
         steps: [
+          ...(state ? [state.decision] : []),
           `apply Deployment ${app.name} (Recreate): all ${app.replicas} old pod(s) stop, then ${app.replicas} new pod(s) start: expect an outage window`,
         ],
         podsAfter: app.replicas,
         peakPods: app.replicas,
         minReadyPods: 0,
-        trafficTo: version,
+        trafficTo: w.version,
+        ...(state ? { release: state.record(ctx.image) } : {}),
       };
+    }
     case "rolling":
       return planRolling(app, strategy, ctx, base, main, live);
     case "blueGreen":

@@ -3,33 +3,16 @@
 // its image and ConfigMap in one `pulumi up`.
 import type { AppConfig, StrategyConfig } from "../config/schema";
 import { resolveIntOrPercent } from "../config/schema";
-import { revisionConfigMapName } from "../lib/config-revisions";
-import { PlanBase, shortDigest } from "./pieces";
-import { asRollingRecord, decideRolling, RollingState } from "./release";
+import { PlanBase, revisionOf } from "./pieces";
 import type { AppPlan, PlanContext, ServicePlan, WorkloadPlan } from "./types";
 
 type Rolling = Extract<StrategyConfig, { type: "rolling" }>;
-
-/** This update's revision, from the app's record and this update's image and config. */
-export function rollingState(app: AppConfig, s: Rolling, ctx: PlanContext): RollingState {
-  return decideRolling(
-    asRollingRecord(ctx.releases?.[app.name]),
-    ctx.releaseKey ?? ctx.image,
-    revisionConfigMapName(app.name, app.config),
-    s.undo,
-  );
-}
 
 /** `main` and `live` are the app's Deployment and Service as planApp builds them for every strategy. */
 export function planRolling(app: AppConfig, s: Rolling, ctx: PlanContext, base: PlanBase, main: WorkloadPlan, live: ServicePlan): AppPlan {
   const surge = resolveIntOrPercent(s.maxSurge, app.replicas, true);
   const unavailable = resolveIntOrPercent(s.maxUnavailable, app.replicas, false);
-  // A pinned app image (`image:`) is not a release of the stack: it has no record to undo from.
-  const state = app.image === undefined ? rollingState(app, s, ctx) : undefined;
-  const back = state && state.run !== "stack" ? state.run : undefined;
-  const w: WorkloadPlan = back
-    ? { ...main, image: back.image, version: shortDigest(back.image), config: back.config ? { name: back.config } : {} }
-    : main;
+  const { state, workload: w, undone } = revisionOf(app, s.undo, ctx, main);
   const decision = state ? [state.decision] : [];
   // What both forms share: the live Service, the pod count after, and the record this update leaves.
   const shared = { ...base, services: [live], podsAfter: app.replicas, ...(state ? { release: state.record(ctx.image) } : {}) };
@@ -48,7 +31,7 @@ export function planRolling(app: AppConfig, s: Rolling, ctx: PlanContext, base: 
     };
   return {
     ...shared,
-    strategy: back ? "rolling (undo)" : "rolling",
+    strategy: undone ? "rolling (undo)" : "rolling",
     workloads: [w],
     steps: [
       ...decision,

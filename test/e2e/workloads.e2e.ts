@@ -75,6 +75,23 @@ describe("e2e workloads (real pulumi up)", () => {
     });
   });
 
+  it("undo with recreate: one `pulumi up` brings the previous image back, all pods replaced at once", async () => {
+    const recreate = (undo = false) => [app("reundo", { replicas: 2, config: { MODE: "a" }, strategy: { type: "recreate", undo } })];
+    const s = await variant("reundo", recreate(), image(1));
+    await s.up();
+    await step(s, recreate(), image(2));
+    assert.deepEqual(podsByVersion(kc, "local-reundo", "reundo"), { [version(2)]: 2 });
+    await step(s, recreate(true), image(2));
+    assert.deepEqual(podsByVersion(kc, "local-reundo", "reundo"), { [version(1)]: 2 });
+    const d = getJsonSync(kc, ["deployment/reundo", "-n", "local-reundo"]);
+    assert.equal(d.spec.strategy.type, "Recreate");
+    assert.equal(d.spec.template.spec.containers[0].image, image(1));
+    const record = (
+      (await s.outputs()).releases as Record<string, { current: { image: string }; previous: { image: string }; undone: boolean }>
+    ).reundo;
+    assert.deepEqual([record.current.image, record.previous.image, record.undone], [image(1), image(2), true]);
+  });
+
   it("rolling: 10 replicas, maxSurge 2, maxUnavailable 0 never drop below 10 ready endpoints, peak at 12 pods, and only the Deployment changes", async () => {
     const apps = [
       app("roll", {

@@ -254,12 +254,12 @@ const cases: [string, () => string[], string[]][] = [
   [
     "StatefulSet with a strategy",
     () => A({ kind: "StatefulSet", strategy: { type: "recreate" } }),
-    ['rollout:apps[0].strategy: expected no strategy for a StatefulSet; use statefulSet.updateStrategy, got {"type":"recreate"}'],
+    ['rollout:apps[0].strategy: expected no strategy for a StatefulSet; use statefulSet.updateStrategy, got {"type":"recreate","undo":false}'],
   ],
   [
     "DaemonSet with a strategy",
     () => A({ kind: "DaemonSet", strategy: { type: "recreate" } }),
-    ['rollout:apps[0].strategy: expected no strategy for a DaemonSet; use daemonSet.updateStrategy, got {"type":"recreate"}'],
+    ['rollout:apps[0].strategy: expected no strategy for a DaemonSet; use daemonSet.updateStrategy, got {"type":"recreate","undo":false}'],
   ],
   [
     "Deployment with statefulSet",

@@ -250,7 +250,8 @@ describe("blue/green config without pinned slots", () => {
     );
     assert.deepEqual(
       trackedApps(config).map((a) => a.name),
-      ["demo"],
+      ["web", "demo"],
+      "web runs local's default strategy, recreate, on the stack image",
     );
     assert.throws(
       () => checkReleases(config, { releases: { demo: blueA_greenB_liveGreen }, releaseKey: C }),
@@ -504,6 +505,39 @@ describe("rolling plan with a record", () => {
     assert.equal(p.trafficTo, "sha256-aaaaaaaaaaaa");
     assert.equal(p.steps[0], `undo: returns to ${A} with ConfigMap demo-config-0123456789`);
     assert.deepEqual(p.release, { current: history.demo.previous, previous: history.demo.current, undone: true });
+  });
+
+  it("recreate keeps the same record: undo returns to the previous image and ConfigMap, all pods at once", () => {
+    const recreate = (undo: boolean) =>
+      appSchema("local").parse({
+        name: "demo",
+        replicas: 4,
+        config: { GREETING: "hello", MODE: "a" },
+        strategy: { type: "recreate", undo },
+      });
+    const released = planApp(recreate(false), { environment: "local", image: "<stack>", version: "new", releases: {}, releaseKey: C });
+    assert.deepEqual(released.release, { current: { image: "<stack>", key: C, config: "demo-config-4d1e8a9196" } });
+    assert.equal(released.strategy, "recreate");
+    assert.equal(released.steps[0], "first release: recorded for undo");
+    const p = planApp(recreate(true), { environment: "local", image: "<stack>", version: "new", releases: history, releaseKey: B });
+    assert.deepEqual(
+      [p.workloads[0].image, p.workloads[0].version, p.workloads[0].config, p.workloads[0].update],
+      [A, "sha256-aaaaaaaaaaaa", { name: "demo-config-0123456789" }, { type: "recreate" }],
+    );
+    assert.equal(p.strategy, "recreate (undo)");
+    assert.equal(p.trafficTo, "sha256-aaaaaaaaaaaa");
+    assert.equal(p.minReadyPods, 0);
+    assert.deepEqual(p.release, { current: history.demo.previous, previous: history.demo.current, undone: true });
+    const config = parseStackConfig(
+      { ...localBase, "rollout:apps": [{ name: "demo", strategy: { type: "recreate", undo: true } }] },
+      "local",
+    );
+    assert.throws(
+      () => checkReleases(config, { releases: {}, releaseKey: A }),
+      (e: ConfigError) =>
+        JSON.stringify(e.problems) ===
+        JSON.stringify(["rollout:apps[0].strategy.undo: expected false: there is no earlier revision to return to yet"]),
+    );
   });
 
   it("an app with a pinned image is no release of the stack: no record, and undo is refused at config time", () => {
