@@ -1167,3 +1167,158 @@ describe("config/schema: the message of each value type", () => {
   ];
   for (const [what, app, expected] of typeCases) it(what, () => assert.deepEqual(A(app), expected));
 });
+
+/** Problems of one app in a staging stack on a kubeconfig cluster (default replicas 2). */
+function stagingProblems(o: Record<string, unknown>): string[] {
+  return p({ ...localBase, "rollout:environment": "staging", "rollout:apps": [{ name: "demo", ...o }] }, "x-staging");
+}
+const pinnedStable = { image: D };
+
+describe("config/schema: cross-field limits at the limit and on both sides", () => {
+  const limitCases: [string, () => string[], string[]][] = [
+    [
+      "staging, an explicit single replica: a tracked canary by replicas cannot split",
+      () => stagingProblems({ replicas: 1, strategy: { type: "canary", steps: [10] } }),
+      ["rollout:apps[0].strategy.steps[0]: expected at least 2 replicas to split by pod count, got 1, got 10"],
+    ],
+    [
+      "staging, an explicit single replica: a pinned canary weight by replicas cannot split",
+      () => stagingProblems({ replicas: 1, strategy: { type: "canary", stable: pinnedStable, weight: 10 } }),
+      ["rollout:apps[0].strategy.weight: expected at least 2 replicas to split by pod count, got 1, got 10"],
+    ],
+    [
+      "staging, replicas 0: only the bound is reported (the canary rule reads the default 2)",
+      () => stagingProblems({ replicas: 0, strategy: { type: "canary", steps: [10] } }),
+      ["rollout:apps[0].replicas: expected an integer >= 1, got 0"],
+    ],
+    ["staging, the default 2 replicas split", () => stagingProblems({ strategy: { type: "canary", steps: [10] } }), []],
+    [
+      "terminationGracePeriodSeconds equal to drainSeconds",
+      () => A({ lifecycle: { drainSeconds: 10, terminationGracePeriodSeconds: 10 } }),
+      [
+        "rollout:apps[0].lifecycle.terminationGracePeriodSeconds: expected an integer > lifecycle.drainSeconds (10), or SIGKILL arrives before the drain ends, got 10",
+      ],
+    ],
+    ["hpa minReplicas equal to maxReplicas", () => A({ hpa: { minReplicas: 3, maxReplicas: 3 } }), []],
+    ["minReadySeconds one below the local default deadline", () => A({ minReadySeconds: 119 }), []],
+    [
+      "minReadySeconds equal to an explicit deadline (no 'default' in the message)",
+      () => A({ minReadySeconds: 30, progressDeadlineSeconds: 30 }),
+      [
+        "rollout:apps[0].minReadySeconds: expected an integer < progressDeadlineSeconds (30): the API server rejects a Deployment whose pods could never count as progressing in time, got 30",
+      ],
+    ],
+    [
+      "requests equal to limits (500m and 0.5, 256Mi)",
+      () => A({ resources: { requests: { cpu: "500m", memory: "256Mi" }, limits: { cpu: "0.5", memory: "256Mi" } } }),
+      [],
+    ],
+    [
+      "requests one unit above limits",
+      () => A({ resources: { requests: { cpu: "501m", memory: "257Mi" }, limits: { cpu: "0.5", memory: "256Mi" } } }),
+      [
+        'rollout:apps[0].resources.requests.cpu: expected at most resources.limits.cpu (0.5): the API server rejects a request above its limit, got "501m"',
+        'rollout:apps[0].resources.requests.memory: expected at most resources.limits.memory (256Mi): the API server rejects a request above its limit, got "257Mi"',
+      ],
+    ],
+    [
+      "mount paths compared without trailing slashes ('/tmp/', '/data/' and '/data', '/' and '//')",
+      () =>
+        A({
+          kind: "StatefulSet",
+          statefulSet: {
+            volumeClaimTemplates: [
+              { name: "a", mountPath: "/tmp/", storage: "1Gi" },
+              { name: "b", mountPath: "/data/", storage: "1Gi" },
+              { name: "c", mountPath: "/data", storage: "1Gi" },
+              { name: "d", mountPath: "/", storage: "1Gi" },
+              { name: "e", mountPath: "//", storage: "1Gi" },
+            ],
+          },
+        }),
+      [
+        'rollout:apps[0].statefulSet.volumeClaimTemplates[0].mountPath: expected a path other than /tmp: the program mounts a writable emptyDir there (security.readOnlyRootFilesystem), got "/tmp/"',
+        'rollout:apps[0].statefulSet.volumeClaimTemplates[2].mountPath: expected a unique mount path (volumeClaimTemplates[1] mounts there too), got "/data"',
+        'rollout:apps[0].statefulSet.volumeClaimTemplates[4].mountPath: expected a unique mount path (volumeClaimTemplates[3] mounts there too), got "//"',
+      ],
+    ],
+    [
+      "a claim on /tmp with a writable root filesystem (no emptyDir there)",
+      () =>
+        A({
+          kind: "StatefulSet",
+          security: { readOnlyRootFilesystem: false },
+          statefulSet: { volumeClaimTemplates: [{ name: "a", mountPath: "/tmp", storage: "1Gi" }] },
+        }),
+      [],
+    ],
+    ["partition equal to replicas", () => A({ kind: "StatefulSet", replicas: 3, statefulSet: { partition: 3 } }), []],
+    [
+      "partition one above replicas",
+      () => A({ kind: "StatefulSet", replicas: 3, statefulSet: { partition: 4 } }),
+      ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (3), got 4"],
+    ],
+    ["an HPA with rolling", () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "rolling" } }), []],
+    ["an HPA with recreate", () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "recreate" } }), []],
+    [
+      "an HPA with blue/green",
+      () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "blueGreen" } }),
+      [
+        'rollout:apps[0].hpa: expected no hpa with strategy blueGreen: the strategy sets the replicas of each track, an HPA would fight it, got {"minReplicas":1,"maxReplicas":2,"targetCPUUtilizationPercent":70}',
+      ],
+    ],
+    [
+      "canary: a pinned weight of 50 by replicas",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 50 } }),
+      [],
+    ],
+    ["canary: tracked steps up to 50 by replicas", () => A({ replicas: 2, strategy: { type: "canary", steps: [20, 50] } }), []],
+    [
+      "canary: weight 0 on one replica (nothing to split)",
+      () => A({ replicas: 1, strategy: { type: "canary", stable: pinnedStable, weight: 0 } }),
+      [],
+    ],
+    [
+      "canary: promote at weight 0",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 0, promote: true } }),
+      [],
+    ],
+    [
+      "canary: promote at weight 1",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 1, promote: true } }),
+      ["rollout:apps[0].strategy.promote: expected weight 100 (or 0) when promoting, got 1, got true"],
+    ],
+    [
+      "canary: promote at 60 off the steps: only the promote problem (no 50 limit, no planned-step rule)",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 60, promote: true, steps: [10, 30] } }),
+      ["rollout:apps[0].strategy.promote: expected weight 100 (or 0) when promoting, got 60, got true"],
+    ],
+    [
+      "canary by gateway: above 50 and on one replica, tracked and pinned",
+      () => [
+        ...A({ replicas: 1, strategy: { type: "canary", traffic: "gateway", gateway: gw, steps: [60] } }),
+        ...A({ replicas: 1, strategy: { type: "canary", traffic: "gateway", gateway: gw, stable: pinnedStable, weight: 60 } }),
+      ],
+      [],
+    ],
+    [
+      "canary: a pinned weight between two steps",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 20, steps: [10, 30] } }),
+      ["rollout:apps[0].strategy.weight: expected one of the planned steps 10, 30, got 20"],
+    ],
+    [
+      "canary: a step lower than the one before, after an increase",
+      () => A({ replicas: 2, strategy: { type: "canary", steps: [10, 20, 15] } }),
+      ["rollout:apps[0].strategy.steps[2]: expected weights increasing within a rollout (after 20), got 15"],
+    ],
+    [
+      "canary: tracked promote alone, and pause alone",
+      () => [
+        ...A({ replicas: 2, strategy: { type: "canary", promote: true, steps: [10] } }),
+        ...A({ replicas: 2, strategy: { type: "canary", pause: true, steps: [10] } }),
+      ],
+      [],
+    ],
+  ];
+  for (const [what, run, expected] of limitCases) it(what, () => assert.deepEqual(run(), expected));
+});
