@@ -1258,6 +1258,17 @@ describe("config/schema: cross-field limits at the limit and on both sides", () 
       () => A({ kind: "StatefulSet", replicas: 3, statefulSet: { partition: 4 } }),
       ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (3), got 4"],
     ],
+    [
+      "partition above the local default of 1 replica",
+      () => A({ kind: "StatefulSet", statefulSet: { partition: 2 } }),
+      ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (1, the local default), got 2"],
+    ],
+    ["partition at staging's default of 2 replicas", () => stagingProblems({ kind: "StatefulSet", statefulSet: { partition: 2 } }), []],
+    [
+      "partition above staging's default of 2 replicas",
+      () => stagingProblems({ kind: "StatefulSet", statefulSet: { partition: 3 } }),
+      ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (2, the staging default), got 3"],
+    ],
     ["an HPA with rolling", () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "rolling" } }), []],
     ["an HPA with recreate", () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "recreate" } }), []],
     [
