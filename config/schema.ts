@@ -690,7 +690,7 @@ function checkApp(app: RawApp, env: Environment, push: Push): void {
   const replicas = isInt(app.replicas) && app.replicas >= 1 ? app.replicas : d.replicas;
 
   checkKeys(app, push);
-  checkFieldsOfKind(app, push);
+  checkFieldsOfKind(app, replicas, env, push);
 
   if (
     isObj(lifecycle) &&
@@ -807,7 +807,7 @@ function checkKeys(app: RawApp, push: Push): void {
 }
 
 /** Fields the chosen kind would ignore are errors: a setting that does nothing is a misunderstanding. */
-function checkFieldsOfKind(app: RawApp, push: Push): void {
+function checkFieldsOfKind(app: RawApp, replicas: number, env: Environment, push: Push): void {
   const kind = app.kind ?? "Deployment";
   if (kind !== "Deployment" && app.strategy)
     push(
@@ -842,15 +842,19 @@ function checkFieldsOfKind(app: RawApp, push: Push): void {
   }
   const s = app.statefulSet;
   if (kind === "StatefulSet" && isObj(s)) {
-    const replicas = isInt(app.replicas) ? app.replicas : undefined;
     if (s.updateStrategy === "OnDelete" && s.partition !== undefined)
       push(
         ["statefulSet", "partition"],
         s.partition,
         "expected no partition with updateStrategy OnDelete: partition only applies to RollingUpdate, so it would be ignored",
       );
-    if (isInt(s.partition) && replicas !== undefined && s.partition > replicas)
-      push(["statefulSet", "partition"], s.partition, `expected an integer <= replicas (${replicas})`);
+    // Against the replicas the StatefulSet gets: the environment's default when replicas is not set.
+    if (isInt(s.partition) && s.partition > replicas)
+      push(
+        ["statefulSet", "partition"],
+        s.partition,
+        `expected an integer <= replicas (${replicas}${app.replicas === undefined ? `, the ${env} default` : ""})`,
+      );
   }
   const ds = app.daemonSet;
   if (kind === "DaemonSet" && isObj(ds)) {

@@ -134,7 +134,7 @@ export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.
     volumeClaimTemplates: [],
   };
   const expectedUpdated = args.replicas - s.partition;
-  const await: Labels =
+  const awaitAnnotations: Labels =
     s.updateStrategy === "OnDelete"
       ? // Pods change only when someone deletes them: there is nothing for `pulumi up` to wait for.
         { [skipAwaitAnnotation]: "true" }
@@ -158,7 +158,7 @@ export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.
   return {
     apiVersion: "apps/v1",
     kind: "StatefulSet",
-    metadata: meta(args, await),
+    metadata: meta(args, awaitAnnotations),
     spec: {
       replicas: initialReplicas(args),
       serviceName,

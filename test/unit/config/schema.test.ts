@@ -929,3 +929,417 @@ const stackCases: [string, () => string[], string[]][] = [
 describe("config/schema: field patterns and bounds, and the rules across the stack", () => {
   for (const [what, run, expected] of stackCases) it(what, () => assert.deepEqual(run(), expected));
 });
+
+// What leaves the schema has every default applied: the resolved values, literally.
+function appsOf(apps: Record<string, unknown>[], env: "local" | "staging" | "production" = "local") {
+  if (env === "production") return parseStackConfig({ ...committedConfig("production"), "rollout:apps": apps }, "production").apps;
+  return parseStackConfig({ ...localBase, "rollout:environment": env, "rollout:apps": apps }, env === "local" ? "local" : `x-${env}`).apps;
+}
+const readinessDefault = {
+  httpGet: { path: "/ready" },
+  initialDelaySeconds: 0,
+  periodSeconds: 5,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+};
+const livenessDefault = { ...readinessDefault, httpGet: { path: "/healthz" }, periodSeconds: 10 };
+
+describe("config/schema: defaults applied", () => {
+  it("probes: readiness /ready every 5 s, liveness /healthz every 10 s, a startup probe every 5 s", () => {
+    const [a] = appsOf([{ name: "a", probes: { startup: { exec: { command: ["/x"] } } } }]);
+    assert.deepEqual(a.probes, {
+      readiness: readinessDefault,
+      liveness: livenessDefault,
+      startup: {
+        exec: { command: ["/x"] },
+        initialDelaySeconds: 0,
+        periodSeconds: 5,
+        timeoutSeconds: 1,
+        successThreshold: 1,
+        failureThreshold: 3,
+      },
+    });
+  });
+
+  it("an app with nothing set (local): every field", () => {
+    const [a] = appsOf([{ name: "a" }]);
+    assert.deepEqual(a, {
+      name: "a",
+      kind: "Deployment",
+      port: 8080,
+      servicePort: 80,
+      env: {},
+      podAnnotations: {},
+      probes: { readiness: readinessDefault, liveness: livenessDefault },
+      initContainers: [],
+      readinessGates: [],
+      lifecycle: { drainSeconds: 5, shareProcessNamespace: false },
+      resources: {
+        requests: { cpu: "100m", memory: "128Mi", ephemeralStorage: "128Mi" },
+        limits: { memory: "256Mi", ephemeralStorage: "512Mi" },
+      },
+      security: { runAsUser: 65532, readOnlyRootFilesystem: true },
+      spread: "node",
+      minReadySeconds: 0,
+      revisionHistoryLimit: 10,
+      egress: [],
+      secrets: [],
+      replicas: 1,
+      progressDeadlineSeconds: 120,
+      strategy: { type: "recreate" },
+      pdb: false,
+    });
+  });
+
+  it("per environment: staging and production replicas, deadlines, spread, rolling and the PDB", () => {
+    const [s] = appsOf([{ name: "a" }], "staging");
+    assert.deepEqual(
+      [s.replicas, s.progressDeadlineSeconds, s.minReadySeconds, s.spread, s.strategy, s.pdb],
+      [2, 180, 5, "node", { type: "rolling", maxSurge: "25%", maxUnavailable: "25%", pause: false, undo: false }, { maxUnavailable: 1 }],
+    );
+    const [p] = appsOf([{ name: "a" }], "production");
+    assert.deepEqual(
+      [p.replicas, p.progressDeadlineSeconds, p.minReadySeconds, p.spread, p.strategy, p.pdb],
+      [3, 300, 10, "zone", { type: "rolling", maxSurge: "25%", maxUnavailable: 0, pause: false, undo: false }, { maxUnavailable: 1 }],
+    );
+  });
+
+  it("the PDB: none with one replica, from the HPA minimum, the app's own as given, none when false", () => {
+    const [one, hpa1, hpa2, own, off] = appsOf(
+      [
+        { name: "a", replicas: 1 },
+        { name: "b", replicas: 3, hpa: { minReplicas: 1, maxReplicas: 4 } },
+        { name: "c", replicas: 1, hpa: { minReplicas: 2, maxReplicas: 4 } },
+        { name: "d", replicas: 4, pdb: { minAvailable: "50%" } },
+        { name: "e", replicas: 3, pdb: false },
+      ],
+      "staging",
+    );
+    assert.deepEqual(
+      [one.pdb, hpa1.pdb, hpa2.pdb, own.pdb, off.pdb],
+      [false, false, { maxUnavailable: 1 }, { minAvailable: "50%" }, false],
+    );
+  });
+
+  it("an explicit progressDeadlineSeconds and replicas win over the environment's", () => {
+    const [a] = appsOf([{ name: "a", replicas: 5, progressDeadlineSeconds: 45 }], "production");
+    assert.deepEqual([a.replicas, a.progressDeadlineSeconds], [5, 45]);
+  });
+
+  it("strategies: rolling, blue/green with gates, canary, recreate as given", () => {
+    const [r, bg, c, re] = appsOf([
+      { name: "a", strategy: { type: "rolling" } },
+      {
+        name: "b",
+        strategy: { type: "blueGreen", gates: { smoke: {}, prometheus: { url: "http://p:9090", query: "q", max: 0.5 } } },
+      },
+      { name: "c", replicas: 2, strategy: { type: "canary", steps: [10] } },
+      { name: "d", strategy: { type: "recreate" } },
+    ]);
+    assert.deepEqual(r.strategy, { type: "rolling", maxSurge: "25%", maxUnavailable: "25%", pause: false, undo: false });
+    assert.deepEqual(bg.strategy, {
+      type: "blueGreen",
+      autoPromote: false,
+      promote: false,
+      rollback: false,
+      idle: "keep",
+      gates: {
+        smoke: { path: "/", expectStatus: 200, attempts: 5, intervalSeconds: 3 },
+        prometheus: { url: "http://p:9090", query: "q", max: 0.5 },
+      },
+    });
+    assert.deepEqual(c.strategy, { type: "canary", traffic: "replicas", canary: {}, pause: false, steps: [10], promote: false });
+    assert.deepEqual(re.strategy, { type: "recreate" });
+  });
+
+  it("kinds: a StatefulSet from ordinal 0, a DaemonSet one node at a time, neither with a strategy or PDB", () => {
+    const [s, d, ds] = appsOf(
+      [
+        { name: "a", kind: "StatefulSet" },
+        { name: "b", kind: "DaemonSet" },
+        { name: "c", kind: "DaemonSet", daemonSet: { maxSurge: 2 } },
+      ],
+      "staging",
+    );
+    assert.deepEqual(s.statefulSet, {
+      updateStrategy: "RollingUpdate",
+      podManagementPolicy: "OrderedReady",
+      volumeClaimTemplates: [],
+      partition: 0,
+    });
+    assert.equal(s.strategy, undefined);
+    assert.deepEqual(s.pdb, { maxUnavailable: 1 });
+    assert.deepEqual(d.daemonSet, { updateStrategy: "RollingUpdate", maxUnavailable: 1, maxSurge: 0 });
+    assert.deepEqual(ds.daemonSet, { updateStrategy: "RollingUpdate", maxUnavailable: 0, maxSurge: 2 });
+    assert.equal(d.strategy, undefined);
+    assert.equal(d.pdb, false);
+    assert.equal("statefulSet" in d, false);
+    assert.equal("daemonSet" in s, false);
+  });
+
+  it("hpa: 70% CPU by default", () => {
+    const [a] = appsOf([{ name: "a", hpa: { minReplicas: 2, maxReplicas: 3 } }]);
+    assert.deepEqual(a.hpa, { minReplicas: 2, maxReplicas: 3, targetCPUUtilizationPercent: 70 });
+  });
+
+  it("the stack: cluster, registry, image and CD defaults on GKE (standard mode: the default node pool)", () => {
+    const r = parseStackConfig(
+      { ...staging, "rollout:cluster": { ...gke, mode: "standard" }, "rollout:registry": {}, "rollout:image": { source: "build" } },
+      "staging",
+    );
+    assert.deepEqual(r.cluster, {
+      provider: "gke",
+      project: "acme-rollout-staging",
+      region: "europe-west1",
+      mode: "standard",
+      releaseChannel: "REGULAR",
+      deletionProtection: false,
+      privateNodes: false,
+      authorizedNetworks: [],
+      nodePool: { machineType: "e2-standard-4", minNodes: 1, maxNodes: 3, diskSizeGb: 50, spot: false },
+    });
+    assert.deepEqual(r.registry, { repository: "rollout", immutableTags: false, keepVersions: 10, deleteUntaggedAfterDays: 14 });
+    assert.deepEqual(r.image, { source: "build", name: "okeydokey", context: "app", dockerfile: "Dockerfile", platform: "linux/amd64" });
+    assert.deepEqual(r.cd, { namespace: "cd", serviceAccount: "cd-agent" });
+  });
+
+  it("autopilot: no node pool; production: deletion protection and immutable tags", () => {
+    const s = parseStackConfig({ ...staging, "rollout:cluster": { ...gke, mode: "autopilot" } }, "staging");
+    assert.equal(s.cluster.provider === "gke" && s.cluster.nodePool, undefined);
+    const p = parseStackConfig(committedConfig("production"), "production");
+    assert.equal(p.cluster.provider === "gke" && p.cluster.deletionProtection, true);
+    assert.equal(p.registry?.immutableTags, true);
+    const n = parseStackConfig(
+      { ...staging, "rollout:cluster": { ...gke, mode: "standard", nodePool: { minNodes: 2, maxNodes: 5 } } },
+      "staging",
+    );
+    assert.deepEqual(n.cluster.provider === "gke" && n.cluster.nodePool, {
+      machineType: "e2-standard-4",
+      minNodes: 2,
+      maxNodes: 5,
+      diskSizeGb: 50,
+      spot: false,
+    });
+  });
+});
+
+describe("config/schema: the message of each value type", () => {
+  const typeCases: [string, Record<string, unknown>, string[]][] = [
+    ["a quoted integer", { replicas: "3" }, ['rollout:apps[0].replicas: expected an integer between 1 and 1000, got "3"']],
+    ["a fraction", { replicas: 1.5 }, ["rollout:apps[0].replicas: expected an integer between 1 and 1000, got 1.5"]],
+    ["a port as a string", { port: "80" }, ['rollout:apps[0].port: expected an integer between 1 and 65535, got "80"']],
+    [
+      "a boolean as a string",
+      { lifecycle: { shareProcessNamespace: "yes" } },
+      ['rollout:apps[0].lifecycle.shareProcessNamespace: expected true or false, got "yes"'],
+    ],
+    ["an unknown kind", { kind: "Job" }, ["rollout:apps[0].kind: expected one of 'Deployment', 'StatefulSet', 'DaemonSet', got \"Job\""]],
+    ["args not a list", { args: "x" }, ['rollout:apps[0].args: expected a list of strings, got "x"']],
+    ["an empty command", { command: [] }, ["rollout:apps[0].command: expected a non-empty list of strings (exec form), got []"]],
+    ["an empty command word", { command: [""] }, ['rollout:apps[0].command[0]: expected a non-empty string, not an empty string, got ""']],
+    ["a command that is not a list", { command: "/app" }, ['rollout:apps[0].command: expected a list of strings (exec form), got "/app"']],
+    [
+      "an env value that is a number",
+      { env: { A: 1 } },
+      ["rollout:apps[0].env.A: expected a string value (quote numbers and booleans in YAML), got 1"],
+    ],
+    [
+      "a relative probe path",
+      { probes: { readiness: { httpGet: { path: "x" } } } },
+      ["rollout:apps[0].probes.readiness.httpGet.path: expected an absolute path starting with '/', got \"x\""],
+    ],
+    [
+      "a probe that is not a mapping",
+      { probes: { readiness: "x" } },
+      [
+        'rollout:apps[0].probes.readiness: expected a mapping (one of httpGet, tcpSocket, exec, and initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold, failureThreshold), got "x"',
+      ],
+    ],
+    [
+      "a probe with no handler",
+      { probes: { liveness: { periodSeconds: 3 } } },
+      ["rollout:apps[0].probes.liveness: expected exactly one of httpGet, tcpSocket, exec, got []"],
+    ],
+    [
+      "a probe with two handlers",
+      { probes: { liveness: { tcpSocket: {}, exec: { command: ["/x"] } } } },
+      ['rollout:apps[0].probes.liveness: expected exactly one of httpGet, tcpSocket, exec, got ["tcpSocket","exec"]'],
+    ],
+    ["a name that is a number", { name: 5 }, ["rollout:apps[0].name: expected a DNS label, got 5"]],
+    [
+      "a tag instead of a digest on an init container",
+      { initContainers: [{ name: "i", image: "x:1", command: ["/i"] }] },
+      [
+        "rollout:apps[0].initContainers[0].image: expected an image reference pinned by digest, such as 'us-docker.pkg.dev/p/r/app@sha256:<64 hex digits>' or 'nginx@sha256:<64 hex digits>'; this one is not pinned by digest: a tag is mutable, so the same config could deploy different code, got \"x:1\"",
+      ],
+    ],
+  ];
+  for (const [what, app, expected] of typeCases) it(what, () => assert.deepEqual(A(app), expected));
+});
+
+/** Problems of one app in a staging stack on a kubeconfig cluster (default replicas 2). */
+function stagingProblems(o: Record<string, unknown>): string[] {
+  return p({ ...localBase, "rollout:environment": "staging", "rollout:apps": [{ name: "demo", ...o }] }, "x-staging");
+}
+const pinnedStable = { image: D };
+
+describe("config/schema: cross-field limits at the limit and on both sides", () => {
+  const limitCases: [string, () => string[], string[]][] = [
+    [
+      "staging, an explicit single replica: a tracked canary by replicas cannot split",
+      () => stagingProblems({ replicas: 1, strategy: { type: "canary", steps: [10] } }),
+      ["rollout:apps[0].strategy.steps[0]: expected at least 2 replicas to split by pod count, got 1, got 10"],
+    ],
+    [
+      "staging, an explicit single replica: a pinned canary weight by replicas cannot split",
+      () => stagingProblems({ replicas: 1, strategy: { type: "canary", stable: pinnedStable, weight: 10 } }),
+      ["rollout:apps[0].strategy.weight: expected at least 2 replicas to split by pod count, got 1, got 10"],
+    ],
+    [
+      "staging, replicas 0: only the bound is reported (the canary rule reads the default 2)",
+      () => stagingProblems({ replicas: 0, strategy: { type: "canary", steps: [10] } }),
+      ["rollout:apps[0].replicas: expected an integer >= 1, got 0"],
+    ],
+    ["staging, the default 2 replicas split", () => stagingProblems({ strategy: { type: "canary", steps: [10] } }), []],
+    [
+      "terminationGracePeriodSeconds equal to drainSeconds",
+      () => A({ lifecycle: { drainSeconds: 10, terminationGracePeriodSeconds: 10 } }),
+      [
+        "rollout:apps[0].lifecycle.terminationGracePeriodSeconds: expected an integer > lifecycle.drainSeconds (10), or SIGKILL arrives before the drain ends, got 10",
+      ],
+    ],
+    ["hpa minReplicas equal to maxReplicas", () => A({ hpa: { minReplicas: 3, maxReplicas: 3 } }), []],
+    ["minReadySeconds one below the local default deadline", () => A({ minReadySeconds: 119 }), []],
+    [
+      "minReadySeconds equal to an explicit deadline (no 'default' in the message)",
+      () => A({ minReadySeconds: 30, progressDeadlineSeconds: 30 }),
+      [
+        "rollout:apps[0].minReadySeconds: expected an integer < progressDeadlineSeconds (30): the API server rejects a Deployment whose pods could never count as progressing in time, got 30",
+      ],
+    ],
+    [
+      "requests equal to limits (500m and 0.5, 256Mi)",
+      () => A({ resources: { requests: { cpu: "500m", memory: "256Mi" }, limits: { cpu: "0.5", memory: "256Mi" } } }),
+      [],
+    ],
+    [
+      "requests one unit above limits",
+      () => A({ resources: { requests: { cpu: "501m", memory: "257Mi" }, limits: { cpu: "0.5", memory: "256Mi" } } }),
+      [
+        'rollout:apps[0].resources.requests.cpu: expected at most resources.limits.cpu (0.5): the API server rejects a request above its limit, got "501m"',
+        'rollout:apps[0].resources.requests.memory: expected at most resources.limits.memory (256Mi): the API server rejects a request above its limit, got "257Mi"',
+      ],
+    ],
+    [
+      "mount paths compared without trailing slashes ('/tmp/', '/data/' and '/data', '/' and '//')",
+      () =>
+        A({
+          kind: "StatefulSet",
+          statefulSet: {
+            volumeClaimTemplates: [
+              { name: "a", mountPath: "/tmp/", storage: "1Gi" },
+              { name: "b", mountPath: "/data/", storage: "1Gi" },
+              { name: "c", mountPath: "/data", storage: "1Gi" },
+              { name: "d", mountPath: "/", storage: "1Gi" },
+              { name: "e", mountPath: "//", storage: "1Gi" },
+            ],
+          },
+        }),
+      [
+        'rollout:apps[0].statefulSet.volumeClaimTemplates[0].mountPath: expected a path other than /tmp: the program mounts a writable emptyDir there (security.readOnlyRootFilesystem), got "/tmp/"',
+        'rollout:apps[0].statefulSet.volumeClaimTemplates[2].mountPath: expected a unique mount path (volumeClaimTemplates[1] mounts there too), got "/data"',
+        'rollout:apps[0].statefulSet.volumeClaimTemplates[4].mountPath: expected a unique mount path (volumeClaimTemplates[3] mounts there too), got "//"',
+      ],
+    ],
+    [
+      "a claim on /tmp with a writable root filesystem (no emptyDir there)",
+      () =>
+        A({
+          kind: "StatefulSet",
+          security: { readOnlyRootFilesystem: false },
+          statefulSet: { volumeClaimTemplates: [{ name: "a", mountPath: "/tmp", storage: "1Gi" }] },
+        }),
+      [],
+    ],
+    ["partition equal to replicas", () => A({ kind: "StatefulSet", replicas: 3, statefulSet: { partition: 3 } }), []],
+    [
+      "partition one above replicas",
+      () => A({ kind: "StatefulSet", replicas: 3, statefulSet: { partition: 4 } }),
+      ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (3), got 4"],
+    ],
+    [
+      "partition above the local default of 1 replica",
+      () => A({ kind: "StatefulSet", statefulSet: { partition: 2 } }),
+      ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (1, the local default), got 2"],
+    ],
+    ["partition at staging's default of 2 replicas", () => stagingProblems({ kind: "StatefulSet", statefulSet: { partition: 2 } }), []],
+    [
+      "partition above staging's default of 2 replicas",
+      () => stagingProblems({ kind: "StatefulSet", statefulSet: { partition: 3 } }),
+      ["rollout:apps[0].statefulSet.partition: expected an integer <= replicas (2, the staging default), got 3"],
+    ],
+    ["an HPA with rolling", () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "rolling" } }), []],
+    ["an HPA with recreate", () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "recreate" } }), []],
+    [
+      "an HPA with blue/green",
+      () => A({ hpa: { minReplicas: 1, maxReplicas: 2 }, strategy: { type: "blueGreen" } }),
+      [
+        'rollout:apps[0].hpa: expected no hpa with strategy blueGreen: the strategy sets the replicas of each track, an HPA would fight it, got {"minReplicas":1,"maxReplicas":2,"targetCPUUtilizationPercent":70}',
+      ],
+    ],
+    [
+      "canary: a pinned weight of 50 by replicas",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 50 } }),
+      [],
+    ],
+    ["canary: tracked steps up to 50 by replicas", () => A({ replicas: 2, strategy: { type: "canary", steps: [20, 50] } }), []],
+    [
+      "canary: weight 0 on one replica (nothing to split)",
+      () => A({ replicas: 1, strategy: { type: "canary", stable: pinnedStable, weight: 0 } }),
+      [],
+    ],
+    [
+      "canary: promote at weight 0",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 0, promote: true } }),
+      [],
+    ],
+    [
+      "canary: promote at weight 1",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 1, promote: true } }),
+      ["rollout:apps[0].strategy.promote: expected weight 100 (or 0) when promoting, got 1, got true"],
+    ],
+    [
+      "canary: promote at 60 off the steps: only the promote problem (no 50 limit, no planned-step rule)",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 60, promote: true, steps: [10, 30] } }),
+      ["rollout:apps[0].strategy.promote: expected weight 100 (or 0) when promoting, got 60, got true"],
+    ],
+    [
+      "canary by gateway: above 50 and on one replica, tracked and pinned",
+      () => [
+        ...A({ replicas: 1, strategy: { type: "canary", traffic: "gateway", gateway: gw, steps: [60] } }),
+        ...A({ replicas: 1, strategy: { type: "canary", traffic: "gateway", gateway: gw, stable: pinnedStable, weight: 60 } }),
+      ],
+      [],
+    ],
+    [
+      "canary: a pinned weight between two steps",
+      () => A({ replicas: 2, strategy: { type: "canary", stable: pinnedStable, weight: 20, steps: [10, 30] } }),
+      ["rollout:apps[0].strategy.weight: expected one of the planned steps 10, 30, got 20"],
+    ],
+    [
+      "canary: a step lower than the one before, after an increase",
+      () => A({ replicas: 2, strategy: { type: "canary", steps: [10, 20, 15] } }),
+      ["rollout:apps[0].strategy.steps[2]: expected weights increasing within a rollout (after 20), got 15"],
+    ],
+    [
+      "canary: tracked promote alone, and pause alone",
+      () => [
+        ...A({ replicas: 2, strategy: { type: "canary", promote: true, steps: [10] } }),
+        ...A({ replicas: 2, strategy: { type: "canary", pause: true, steps: [10] } }),
+      ],
+      [],
+    ],
+  ];
+  for (const [what, run, expected] of limitCases) it(what, () => assert.deepEqual(run(), expected));
+});
