@@ -254,7 +254,9 @@ const cases: [string, () => string[], string[]][] = [
   [
     "StatefulSet with a strategy",
     () => A({ kind: "StatefulSet", strategy: { type: "recreate" } }),
-    ['rollout:apps[0].strategy: expected no strategy for a StatefulSet; use statefulSet.updateStrategy, got {"type":"recreate","undo":false}'],
+    [
+      'rollout:apps[0].strategy: expected no strategy for a StatefulSet; use statefulSet.updateStrategy, got {"type":"recreate","undo":false}',
+    ],
   ],
   [
     "DaemonSet with a strategy",
@@ -987,7 +989,7 @@ describe("config/schema: defaults applied", () => {
       secrets: [],
       replicas: 1,
       progressDeadlineSeconds: 120,
-      strategy: { type: "recreate" },
+      strategy: { type: "recreate", undo: false },
       pdb: false,
     });
   });
@@ -1050,7 +1052,7 @@ describe("config/schema: defaults applied", () => {
       },
     });
     assert.deepEqual(c.strategy, { type: "canary", traffic: "replicas", canary: {}, pause: false, steps: [10], promote: false });
-    assert.deepEqual(re.strategy, { type: "recreate" });
+    assert.deepEqual(re.strategy, { type: "recreate", undo: false });
   });
 
   it("kinds: a StatefulSet from ordinal 0, a DaemonSet one node at a time, neither with a strategy or PDB", () => {

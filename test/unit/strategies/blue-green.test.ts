@@ -2,7 +2,11 @@
 // app's record: which slot serves, which is previewed and gated, what is scaled down, and the pod counts.
 import { strict as assert } from "assert";
 import { appSchema } from "../../../config/schema";
-import { planApp } from "../../../strategies/plan";
+import { exportPlan } from "../../../strategies/graph";
+import { planApp as plan } from "../../../strategies/plan";
+
+/** The plan as exported: edges named `<kind>:<name>`, so they compare as written. */
+const planApp = (...args: Parameters<typeof plan>) => exportPlan(plan(...args));
 
 const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;
 const B = `registry.example/team/okeydokey@sha256:${"b".repeat(64)}`;
@@ -106,7 +110,7 @@ describe("strategies/blue-green: pinned slots", () => {
     assert.deepEqual(p.gates, [
       {
         name: "demo-green-gate",
-        candidate: "demo-green",
+        image: B,
         service: "demo-preview",
         config: {
           smoke: { path: "/", expectStatus: 200, expectBody: "OK", attempts: 5, intervalSeconds: 3 },
@@ -185,7 +189,7 @@ describe("strategies/blue-green: continued from the record", () => {
   it("first release with a gate: live waits for the gate (the previewed slot is the live one)", () => {
     const p = planApp(app({ gates: { smoke: {} } }), { ...ctx, releaseKey: "k1" });
     assert.deepEqual(p.services[1].after, ["workload:demo-blue", "gate:demo-blue-gate"]);
-    assert.equal(p.gates[0].candidate, "demo-blue");
+    assert.equal(p.gates[0].image, B);
     assert.deepEqual(p.release, { live: "blue", slots: { blue: { image: B, key: "k1" } } });
   });
 

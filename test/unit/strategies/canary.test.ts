@@ -2,7 +2,11 @@
 // Gateway weights, pinned in config or continued from the record), its gate and the revert a failed gate does.
 import { strict as assert } from "assert";
 import { appSchema } from "../../../config/schema";
-import { planApp } from "../../../strategies/plan";
+import { exportPlan } from "../../../strategies/graph";
+import { planApp as plan } from "../../../strategies/plan";
+
+/** The plan as exported: edges named `<kind>:<name>`, so they compare as written. */
+const planApp = (...args: Parameters<typeof plan>) => exportPlan(plan(...args));
 import { canaryReplicas } from "../../../strategies/canary";
 
 const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;
@@ -89,7 +93,7 @@ describe("strategies/canary: a pinned stable", () => {
     assert.deepEqual(p.gates, [
       {
         name: "demo-canary-gate",
-        candidate: "demo-canary",
+        image: B,
         service: "demo-canary",
         config: smokeDefaults,
         after: ["service:demo-canary"],
@@ -148,7 +152,7 @@ describe("strategies/canary: a pinned stable", () => {
     ]);
     assert.deepEqual(p.gates[0].onFailure, {
       scale: [],
-      route: { name: "demo", gateway, rules: [{ backends: [{ service: "demo", weight: 100 }] }], after: [], revertible: true },
+      route: { name: "demo", gateway, rules: [{ backends: [{ service: "demo", weight: 100 }] }] },
       summary: `HTTPRoute demo sends 100% to stable ${vA}`,
     });
     assert.deepEqual(p.steps, [
@@ -207,7 +211,7 @@ describe("strategies/canary: a pinned stable", () => {
       { name: "demo-canary", selectorExtra: track("canary"), after: [], purpose: "track" },
     ]);
     assert.deepEqual(p.routes, []);
-    assert.deepEqual([p.gates[0].candidate, p.gates[0].guards, p.gates[0].step], ["demo", "stable -> new", "promote"]);
+    assert.deepEqual([p.gates[0].image, p.gates[0].guards, p.gates[0].step], [B, "stable -> new", "promote"]);
     assert.deepEqual(p.steps, [
       `gate: HTTP GET / expects 200 against the canary; a failure puts traffic back on stable (stable demo (${vA}) scaled back to 4 pods and the canary to 0: all traffic on stable), fails \`pulumi up\` with the reason, and the next \`pulumi up\` retries this step`,
       "roll stable Deployment demo to new (4 pods, up to 270s)",

@@ -413,7 +413,7 @@ describe("workloads/objects: httpRoute", () => {
   });
 
   it("no hostnames and no annotations unless given", () => {
-    const r: Any = httpRoute(appOf(), id, { name: "demo", gateway: { ...gateway, hostnames: [] }, after: [], rules: [] });
+    const r: Any = httpRoute(appOf(), id, { name: "demo", gateway: { ...gateway, hostnames: [] }, rules: [] });
     assert.equal("hostnames" in r.spec, false);
     assert.equal("annotations" in r.metadata, false);
     assert.deepEqual(r.spec.rules, []);
