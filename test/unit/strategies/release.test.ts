@@ -488,6 +488,17 @@ describe("rolling plan with a record", () => {
     },
   };
 
+  /** A first release with undo: true is a ConfigError naming the key, before anything is registered. */
+  const assertNothingToUndo = (type: string) => {
+    const config = parseStackConfig({ ...localBase, "rollout:apps": [{ name: "demo", strategy: { type, undo: true } }] }, "local");
+    assert.throws(
+      () => checkReleases(config, { releases: {}, releaseKey: A }),
+      (e: ConfigError) =>
+        JSON.stringify(e.problems) ===
+        JSON.stringify(["rollout:apps[0].strategy.undo: expected false: there is no earlier revision to return to yet"]),
+    );
+  };
+
   it("records this update's image and the ConfigMap named by its content (sha256 of the sorted data)", () => {
     const p = planApp(app(), { environment: "local", image: "<stack>", version: "new", releases: {}, releaseKey: C });
     assert.deepEqual(p.release, { current: { image: "<stack>", key: C, config: "demo-config-4d1e8a9196" } });
@@ -528,16 +539,7 @@ describe("rolling plan with a record", () => {
     assert.equal(p.trafficTo, "sha256-aaaaaaaaaaaa");
     assert.equal(p.minReadyPods, 0);
     assert.deepEqual(p.release, { current: history.demo.previous, previous: history.demo.current, undone: true });
-    const config = parseStackConfig(
-      { ...localBase, "rollout:apps": [{ name: "demo", strategy: { type: "recreate", undo: true } }] },
-      "local",
-    );
-    assert.throws(
-      () => checkReleases(config, { releases: {}, releaseKey: A }),
-      (e: ConfigError) =>
-        JSON.stringify(e.problems) ===
-        JSON.stringify(["rollout:apps[0].strategy.undo: expected false: there is no earlier revision to return to yet"]),
-    );
+    assertNothingToUndo("recreate");
   });
 
   it("an app with a pinned image is no release of the stack: no record, and undo is refused at config time", () => {
@@ -547,16 +549,7 @@ describe("rolling plan with a record", () => {
       trackedApps(parseStackConfig({ ...localBase, "rollout:apps": [{ name: "demo", image: A, strategy: { type: "rolling" } }] }, "local")),
       [],
     );
-    const config = parseStackConfig(
-      { ...localBase, "rollout:apps": [{ name: "demo", strategy: { type: "rolling", undo: true } }] },
-      "local",
-    );
-    assert.throws(
-      () => checkReleases(config, { releases: {}, releaseKey: A }),
-      (e: ConfigError) =>
-        JSON.stringify(e.problems) ===
-        JSON.stringify(["rollout:apps[0].strategy.undo: expected false: there is no earlier revision to return to yet"]),
-    );
+    assertNothingToUndo("rolling");
   });
 });
 
