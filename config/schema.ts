@@ -734,6 +734,15 @@ function checkApp(app: RawApp, env: Environment, push: Push): void {
     push(["hpa", "minReplicas"], hpa.minReplicas, `expected an integer <= hpa.maxReplicas (${hpa.maxReplicas})`);
   }
   if (isObj(strategy)) checkStrategy(strategy as StrategyConfig, replicas, push);
+  // These strategies run the stack image or the digests they pin; an app image would be ignored.
+  const pins = new Map([
+    ["blueGreen", "strategy.slots"],
+    ["canary", "strategy.stable"],
+    ["abTest", "strategy.a or strategy.b"],
+  ]);
+  const pin = isObj(strategy) && typeof strategy.type === "string" ? pins.get(strategy.type) : undefined;
+  if (app.image !== undefined && pin)
+    push(["image"], app.image, `expected no app image with strategy ${String(strategy!.type)}: it would be ignored; pin ${pin} instead`);
   if (isObj(strategy) && strategy.type === "rolling" && isZero(strategy.maxSurge) && isZero(strategy.maxUnavailable)) {
     push(
       ["strategy", "maxUnavailable"],

@@ -103,8 +103,11 @@ const deploymentApp = fc.integer({ min: 1, max: 12 }).chain((replicas) =>
       fc.option(fc.integer({ min: 61, max: 900 }), { nil: undefined }),
       fc.constantFrom("default", "none", "explicit"),
     )
-    .map(([c, parts, deadline, pdb]) => {
+    .map(([c0, parts, deadline, pdb]) => {
       const pods = (parts as { hpa?: { minReplicas: number } }).hpa?.minReplicas ?? replicas;
+      // Blue/green, canary and A/B pin their digests in the strategy; an app image is an error there.
+      const type = (parts as { strategy: { type: string } }).strategy.type;
+      const c = type === "recreate" || type === "rolling" ? c0 : Object.fromEntries(Object.entries(c0).filter(([k]) => k !== "image"));
       return {
         ...c,
         kind: "Deployment",

@@ -242,6 +242,24 @@ const cases: [string, () => string[], string[]][] = [
     ],
   ],
   [
+    "an app image with blue/green",
+    () => S({ type: "blueGreen", autoPromote: true }, { image: D }),
+    [`rollout:apps[0].image: expected no app image with strategy blueGreen: it would be ignored; pin strategy.slots instead, got "${D}"`],
+  ],
+  [
+    "an app image with a canary",
+    () => S({ type: "canary", steps: [20] }, { image: D, replicas: 4 }),
+    [`rollout:apps[0].image: expected no app image with strategy canary: it would be ignored; pin strategy.stable instead, got "${D}"`],
+  ],
+  [
+    "an app image with A/B",
+    () => S({ type: "abTest", gateway: gw, match: { cookie: { name: "c", value: "v" } } }, { image: D }),
+    [
+      `rollout:apps[0].image: expected no app image with strategy abTest: it would be ignored; pin strategy.a or strategy.b instead, got "${D}"`,
+    ],
+  ],
+  ["an app image with rolling is its own release", () => S({ type: "rolling" }, { image: D }), []],
+  [
     "A/B: promote tracked is fine",
     () => S({ type: "abTest", gateway: gw, promote: true, match: { cookie: { name: "c", value: "v" } } }),
     [],
