@@ -37,7 +37,9 @@ export function planApp(app: AppConfig, ctx: PlanContext): AppPlan {
         s.updateStrategy === "OnDelete"
           ? [`apply StatefulSet ${app.name} (OnDelete: pods change only when deleted; pulumi up does not wait)`]
           : [
-              `apply StatefulSet ${app.name}: ordinals ${s.partition}..${app.replicas - 1} updated one at a time, highest first (${updating} pod(s)); wait up to ${main.timeoutSeconds}s`,
+              updating === 0
+                ? `apply StatefulSet ${app.name}: partition ${s.partition} = replicas, so no ordinal is updated; lower partition to roll out`
+                : `apply StatefulSet ${app.name}: ordinals ${s.partition}..${app.replicas - 1} updated one at a time, highest first (${updating} pod(s)); wait up to ${main.timeoutSeconds}s`,
               ...(s.partition > 0 ? [`ordinals 0..${s.partition - 1} keep the current revision until partition is lowered`] : []),
             ],
       podsAfter: app.replicas,

@@ -2,11 +2,8 @@
 // Gateway weights, pinned in config or continued from the record), its gate and the revert a failed gate does.
 import { strict as assert } from "assert";
 import { appSchema } from "../../../config/schema";
-import { exportPlan } from "../../../strategies/graph";
-import { planApp as plan } from "../../../strategies/plan";
+import { exportedPlan as planApp } from "../../support/plans";
 
-/** The plan as exported: edges named `<kind>:<name>`, so they compare as written. */
-const planApp = (...args: Parameters<typeof plan>) => exportPlan(plan(...args));
 import { canaryReplicas } from "../../../strategies/canary";
 
 const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;

@@ -1,11 +1,7 @@
 // strategies/rolling.ts: the plan of a rolling update, paused or not, from config and the app's record.
 import { strict as assert } from "assert";
 import { appSchema } from "../../../config/schema";
-import { exportPlan } from "../../../strategies/graph";
-import { planApp as plan } from "../../../strategies/plan";
-
-/** The plan as exported: edges named `<kind>:<name>`, so they compare as written. */
-const planApp = (...args: Parameters<typeof plan>) => exportPlan(plan(...args));
+import { exportedPlan as planApp } from "../../support/plans";
 
 const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;
 const B = `registry.example/team/okeydokey@sha256:${"b".repeat(64)}`;
