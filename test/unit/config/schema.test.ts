@@ -524,6 +524,17 @@ const stackCases: [string, () => string[], string[]][] = [
     ],
   ],
   ["GCP region europe-west1", () => C({ region: "europe-west1" }), []],
+  ["GCP region with a two-digit number", () => C({ region: "europe-west12" }), []],
+  [
+    "GCP region with text after its number",
+    () => C({ region: "europe-west1a" }),
+    ["rollout:cluster.region: expected a GCP region such as 'europe-west1', got \"europe-west1a\""],
+  ],
+  [
+    "GCP region with text before it",
+    () => C({ region: "x-europe-west1" }),
+    ["rollout:cluster.region: expected a GCP region such as 'europe-west1', got \"x-europe-west1\""],
+  ],
   [
     "GCP region without its number",
     () => C({ region: "europe-west" }),
@@ -635,6 +646,11 @@ const stackCases: [string, () => string[], string[]][] = [
   ],
   ["registry in a multi-region", () => p({ ...staging, "rollout:registry": { location: "europe" } }, "staging"), []],
   ["registry in a region", () => p({ ...staging, "rollout:registry": { location: "europe-west1" } }, "staging"), []],
+  [
+    "registry in a region with a two-digit number",
+    () => p({ ...staging, "rollout:registry": { location: "europe-west12" } }, "staging"),
+    [],
+  ],
   [
     "registry location in upper case",
     () => p({ ...staging, "rollout:registry": { location: "Europe" } }, "staging"),
@@ -936,6 +952,7 @@ const stackCases: [string, () => string[], string[]][] = [
     () => A({ env: ["A=1"] }),
     ['rollout:apps[0].env: expected a mapping of environment variable names to values, got ["A=1"]'],
   ],
+  ["a zero quantity is a quantity", () => A({ resources: { requests: { cpu: "0", memory: "64Mi" } } }), []],
   [
     "quantities that are not quantities",
     () => A({ resources: { requests: { cpu: "1x", memory: "1Mi" }, limits: { memory: "abc" } } }),
