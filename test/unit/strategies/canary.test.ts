@@ -2,9 +2,8 @@
 // Gateway weights, pinned in config or continued from the record), its gate and the revert a failed gate does.
 import { strict as assert } from "assert";
 import { appSchema } from "../../../config/schema";
-import { exportedPlan as planApp } from "../../support/plans";
-
 import { canaryReplicas } from "../../../strategies/canary";
+import { exportedPlan as planApp } from "../../support/plans";
 
 const A = `registry.example/team/okeydokey@sha256:${"a".repeat(64)}`;
 const B = `registry.example/team/okeydokey@sha256:${"b".repeat(64)}`;
