@@ -147,9 +147,10 @@ export function statefulSet(args: WorkloadArgs, serviceName: string): Plain<k8s.
           // ordinals >= partition updated, every replica ready and available.
           {
             // waitFor replaces the built-in await (provider >= 4.18.4); all conditions must hold, and
-            // only once status.observedGeneration caught up.
+            // only once status.observedGeneration caught up. A partition equal to replicas updates
+            // no ordinal, and the API server omits a 0 updatedReplicas, which a jsonpath never matches.
             [waitForAnnotation]: JSON.stringify([
-              `jsonpath={.status.updatedReplicas}=${expectedUpdated}`,
+              ...(expectedUpdated > 0 ? [`jsonpath={.status.updatedReplicas}=${expectedUpdated}`] : []),
               `jsonpath={.status.readyReplicas}=${args.replicas}`,
               `jsonpath={.status.availableReplicas}=${args.replicas}`,
             ]),

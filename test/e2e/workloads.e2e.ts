@@ -179,6 +179,21 @@ describe("e2e workloads (real pulumi up)", () => {
       "db-1": version(1),
       "db-2": version(2),
     });
+    // Partition 3 of 3: the plan says no ordinal updates, and the real update changes no pod.
+    const held = await step(s, db(3), image(3));
+    assert.equal(held.result, "succeeded");
+    const [plan] = (await s.outputs()).rolloutPlan as { strategy: string; steps: string[] }[];
+    assert.deepEqual(
+      [plan.strategy, plan.steps],
+      [
+        "statefulset-partition",
+        [
+          "apply StatefulSet db: partition 3 = replicas, so no ordinal is updated; lower partition to roll out",
+          "ordinals 0..2 keep the current revision until partition is lowered",
+        ],
+      ],
+    );
+    assert.deepEqual(podsByVersion(kc, "local-db", "db"), { [version(1)]: 2, [version(2)]: 1 });
     // Partition 0: `pulumi up` returns only when every ordinal runs the new version and is ready.
     await step(s, db(0), image(3));
     const st = getJsonSync(kc, ["statefulset/db", "-n", "local-db"]).status;

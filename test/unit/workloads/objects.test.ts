@@ -178,6 +178,17 @@ describe("workloads/objects: statefulSet", () => {
     );
   });
 
+  it("partition equal to replicas: no updated count to wait for (the API server omits a 0), one below: 1", () => {
+    assert.equal(
+      sts({ replicas: 3, statefulSet: { partition: 3 } }).metadata.annotations["pulumi.com/waitFor"],
+      '["jsonpath={.status.readyReplicas}=3","jsonpath={.status.availableReplicas}=3"]',
+    );
+    assert.equal(
+      sts({ replicas: 3, statefulSet: { partition: 2 } }).metadata.annotations["pulumi.com/waitFor"],
+      '["jsonpath={.status.updatedReplicas}=1","jsonpath={.status.readyReplicas}=3","jsonpath={.status.availableReplicas}=3"]',
+    );
+  });
+
   it("OnDelete: skipAwait only", () => {
     const s = sts({ replicas: 2, statefulSet: { updateStrategy: "OnDelete" } });
     assert.deepEqual(s.metadata.annotations, { "kubernetes.io/change-cause": "image e1", "pulumi.com/skipAwait": "true" });
