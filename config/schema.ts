@@ -44,6 +44,8 @@ const list = <T extends z.ZodType>(item: T, what: string) => z.array(item, { err
 /** A YAML mapping with exactly the given keys (unknown keys are reported by load.ts). */
 const mapping = <T extends z.core.$ZodLooseShape>(shape: T, what: string) =>
   z.strictObject(shape, { error: `expected a mapping (${what})` });
+/** A member of a discriminated union: the union's own message reports an input that is not a mapping. */
+const unionMember = <T extends z.core.$ZodLooseShape>(shape: T) => z.strictObject(shape);
 
 const dnsLabel = text("a DNS label").regex(/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/, {
   error:
@@ -108,22 +110,19 @@ const nodePoolSchema = mapping(
 export type NodePoolConfig = z.output<typeof nodePoolSchema>;
 
 const gkeClusterSchema = (env: Environment) =>
-  mapping(
-    {
-      provider: z.literal("gke"),
-      project: text("a GCP project ID").regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, {
-        error: "expected a GCP project ID: 6 to 30 lower-case letters, digits and '-', starting with a letter",
-      }),
-      region: text("a GCP region").regex(/^[a-z]+-[a-z]+[0-9]+$/, { error: "expected a GCP region such as 'europe-west1'" }),
-      name: dnsLabel.optional(),
-      mode: oneOf(["autopilot", "standard"]).default(commonDefaults.clusterMode),
-      releaseChannel: oneOf(["RAPID", "REGULAR", "STABLE"]).default(commonDefaults.releaseChannel),
-      deletionProtection: bool.default(defaultsByEnvironment[env].protect),
-      nodePool: nodePoolSchema.optional(),
-      ...gkeClusterOptionKeys,
-    },
-    "provider, project, region, name, mode, releaseChannel, deletionProtection, nodePool, privateNodes, authorizedNetworks, maintenanceWindow",
-  )
+  unionMember({
+    provider: z.literal("gke"),
+    project: text("a GCP project ID").regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, {
+      error: "expected a GCP project ID: 6 to 30 lower-case letters, digits and '-', starting with a letter",
+    }),
+    region: text("a GCP region").regex(/^[a-z]+-[a-z]+[0-9]+$/, { error: "expected a GCP region such as 'europe-west1'" }),
+    name: dnsLabel.optional(),
+    mode: oneOf(["autopilot", "standard"]).default(commonDefaults.clusterMode),
+    releaseChannel: oneOf(["RAPID", "REGULAR", "STABLE"]).default(commonDefaults.releaseChannel),
+    deletionProtection: bool.default(defaultsByEnvironment[env].protect),
+    nodePool: nodePoolSchema.optional(),
+    ...gkeClusterOptionKeys,
+  })
     .check(
       z.superRefine((c, ctx) => {
         if (!isObj(c)) return;
@@ -149,16 +148,13 @@ const gkeClusterSchema = (env: Environment) =>
     )
     .transform((c) => ({ ...c, nodePool: c.mode === "standard" ? (c.nodePool ?? nodePoolSchema.parse({})) : undefined }));
 
-const kubeconfigClusterSchema = mapping(
-  {
-    provider: z.literal("kubeconfig"),
-    /** kubeconfig context; empty means the current context. */
-    context: nonEmpty("a kubeconfig context name").optional(),
-    /** kubeconfig file; empty means $KUBECONFIG or ~/.kube/config. */
-    path: nonEmpty("a path to a kubeconfig file").optional(),
-  },
-  "provider, context, path",
-);
+const kubeconfigClusterSchema = unionMember({
+  provider: z.literal("kubeconfig"),
+  /** kubeconfig context; empty means the current context. */
+  context: nonEmpty("a kubeconfig context name").optional(),
+  /** kubeconfig file; empty means $KUBECONFIG or ~/.kube/config. */
+  path: nonEmpty("a path to a kubeconfig file").optional(),
+});
 
 // ---- registry and image ----------------------------------------------------------------------
 
@@ -181,28 +177,22 @@ const registrySchema = (env: Environment) =>
 const imageSchema = z.discriminatedUnion(
   "source",
   [
-    mapping(
-      {
-        source: z.literal("build"),
-        name: dnsLabel.default("okeydokey"),
-        context: nonEmpty("a directory").default("app"),
-        dockerfile: nonEmpty("a Dockerfile path").default("Dockerfile"),
-        platform: oneOf(["linux/amd64", "linux/arm64"]).default("linux/amd64"),
-        gitSha: gitSha.optional(),
-      },
-      "source, name, context, dockerfile, platform, gitSha",
-    ),
-    mapping(
-      {
-        source: z.literal("promote"),
-        /** `org/project/stack` whose `image` output is promoted, e.g. `acme/rollout/staging`. */
-        fromStack: text("a stack name").regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, {
-          error: "expected a fully qualified stack name 'org/project/stack'",
-        }),
-      },
-      "source, fromStack",
-    ),
-    mapping({ source: z.literal("prebuilt"), ref: digestRef, commit: gitSha.optional() }, "source, ref, commit"),
+    unionMember({
+      source: z.literal("build"),
+      name: dnsLabel.default("okeydokey"),
+      context: nonEmpty("a directory").default("app"),
+      dockerfile: nonEmpty("a Dockerfile path").default("Dockerfile"),
+      platform: oneOf(["linux/amd64", "linux/arm64"]).default("linux/amd64"),
+      gitSha: gitSha.optional(),
+    }),
+    unionMember({
+      source: z.literal("promote"),
+      /** `org/project/stack` whose `image` output is promoted, e.g. `acme/rollout/staging`. */
+      fromStack: text("a stack name").regex(/^[^/\s]+\/[^/\s]+\/[^/\s]+$/, {
+        error: "expected a fully qualified stack name 'org/project/stack'",
+      }),
+    }),
+    unionMember({ source: z.literal("prebuilt"), ref: digestRef, commit: gitSha.optional() }),
   ],
   { error: "expected a mapping whose source is one of 'build', 'promote', 'prebuilt'" },
 );
@@ -282,34 +272,28 @@ const initContainerSchema = mapping(
   "name, image, command",
 );
 
-const recreateSchema = mapping(
-  {
-    type: z.literal("recreate"),
-    /** `kubectl rollout undo`, as for rolling: the previous revision's image and ConfigMap. */
-    undo: bool.default(false),
-  },
-  "type, undo",
-);
+const recreateSchema = unionMember({
+  type: z.literal("recreate"),
+  /** `kubectl rollout undo`, as for rolling: the previous revision's image and ConfigMap. */
+  undo: bool.default(false),
+});
 
 const rollingSchema = (env: Environment) =>
-  mapping(
-    {
-      type: z.literal("rolling"),
-      maxSurge: intOrPercent.default(defaultsByEnvironment[env].maxSurge),
-      maxUnavailable: intOrPercent.default(defaultsByEnvironment[env].maxUnavailable),
-      /**
-       * `kubectl rollout pause`: the Deployment is applied with spec.paused, so a new template is
-       * stored but not rolled out (and not awaited) until an update with pause: false resumes it.
-       */
-      pause: bool.default(false),
-      /**
-       * `kubectl rollout undo`: this update returns to the revision before the current one, its
-       * image and its ConfigMap, from the stack's record; set again, it stays there.
-       */
-      undo: bool.default(false),
-    },
-    "type, maxSurge, maxUnavailable, pause, undo",
-  );
+  unionMember({
+    type: z.literal("rolling"),
+    maxSurge: intOrPercent.default(defaultsByEnvironment[env].maxSurge),
+    maxUnavailable: intOrPercent.default(defaultsByEnvironment[env].maxUnavailable),
+    /**
+     * `kubectl rollout pause`: the Deployment is applied with spec.paused, so a new template is
+     * stored but not rolled out (and not awaited) until an update with pause: false resumes it.
+     */
+    pause: bool.default(false),
+    /**
+     * `kubectl rollout undo`: this update returns to the revision before the current one, its
+     * image and its ConfigMap, from the stack's record; set again, it stays there.
+     */
+    undo: bool.default(false),
+  });
 
 /** A version slot: an explicit digest, or (no image) the stack image this update deploys. */
 const versionSchema = mapping({ image: digestRef.optional() }, "image").prefault({});
@@ -367,98 +351,89 @@ const gatesSchema = mapping(
 );
 export type GatesConfig = z.output<typeof gatesSchema>;
 
-const blueGreenSchema = mapping(
-  {
-    type: z.literal("blueGreen"),
-    /** Pinned slots only: the slot the live Service selects. Required unless autoPromote (then: the slot running the new version). */
-    live: oneOf(["blue", "green"]).optional(),
-    /**
-     * Optional. Without it the program continues from the stack's last release (its `releases`
-     * output): each new image goes to the slot not serving. With it, each slot is pinned here.
-     */
-    slots: mapping({ blue: versionSchema, green: versionSchema }, "blue, green").optional(),
-    /** Switch live traffic in the same `pulumi up`, once the new slot is fully available (and gates pass). */
-    autoPromote: bool.default(false),
-    /** Without slots: switch live to the slot that already runs this update's image (a held release). */
-    promote: bool.default(false),
-    /** Without slots: serve the release this update's image replaced (the other, warm slot). */
-    rollback: bool.default(false),
-    /** The slot not serving live traffic: `keep` it at full size (instant rollback) or `scaleDown` to 0 after the switch. */
-    idle: oneOf(["keep", "scaleDown"]).default("keep"),
-    gates: gatesSchema.optional(),
-  },
-  "type, live, slots, autoPromote, promote, rollback, idle, gates",
-);
+const blueGreenSchema = unionMember({
+  type: z.literal("blueGreen"),
+  /** Pinned slots only: the slot the live Service selects. Required unless autoPromote (then: the slot running the new version). */
+  live: oneOf(["blue", "green"]).optional(),
+  /**
+   * Optional. Without it the program continues from the stack's last release (its `releases`
+   * output): each new image goes to the slot not serving. With it, each slot is pinned here.
+   */
+  slots: mapping({ blue: versionSchema, green: versionSchema }, "blue, green").optional(),
+  /** Switch live traffic in the same `pulumi up`, once the new slot is fully available (and gates pass). */
+  autoPromote: bool.default(false),
+  /** Without slots: switch live to the slot that already runs this update's image (a held release). */
+  promote: bool.default(false),
+  /** Without slots: serve the release this update's image replaced (the other, warm slot). */
+  rollback: bool.default(false),
+  /** The slot not serving live traffic: `keep` it at full size (instant rollback) or `scaleDown` to 0 after the switch. */
+  idle: oneOf(["keep", "scaleDown"]).default("keep"),
+  gates: gatesSchema.optional(),
+});
 
 const percentage = z
   .int({ error: "expected an integer percentage between 0 and 100" })
   .min(0, { error: "expected an integer percentage between 0 and 100" })
   .max(100, { error: "expected an integer percentage between 0 and 100" });
 
-const canarySchema = mapping(
-  {
-    type: z.literal("canary"),
-    /** `replicas`: split by pod counts behind one Service (no extra infrastructure). `gateway`: exact weights through an HTTPRoute. */
-    traffic: oneOf(["replicas", "gateway"]).default("replicas"),
-    /**
-     * The version in production now. Optional: without it the program tracks the release from the
-     * stack's last update and takes one step of `steps` per `pulumi up`.
-     */
-    stable: mapping({ image: digestRef }, "image").optional(),
-    /** The candidate; defaults to the stack image. */
-    canary: versionSchema,
-    /** Pinned stable only: percent of traffic to the canary in this step. */
-    weight: percentage.optional(),
-    /** Tracked only: hold the canary at the step it reached. */
-    pause: bool.default(false),
-    /** The planned weights, increasing; `weight` must be one of them. */
-    steps: list(positiveInt(1, 100), "weights between 1 and 100")
-      .min(1, { error: "expected at least one planned weight (or leave steps out)" })
-      .optional(),
-    /** Promote: stable runs the candidate, the canary is removed. */
-    promote: bool.default(false),
-    gateway: gatewayRefSchema.optional(),
-    gates: gatesSchema.optional(),
-  },
-  "type, traffic, stable, canary, weight, steps, pause, promote, gateway, gates",
-);
+const canarySchema = unionMember({
+  type: z.literal("canary"),
+  /** `replicas`: split by pod counts behind one Service (no extra infrastructure). `gateway`: exact weights through an HTTPRoute. */
+  traffic: oneOf(["replicas", "gateway"]).default("replicas"),
+  /**
+   * The version in production now. Optional: without it the program tracks the release from the
+   * stack's last update and takes one step of `steps` per `pulumi up`.
+   */
+  stable: mapping({ image: digestRef }, "image").optional(),
+  /** The candidate; defaults to the stack image. */
+  canary: versionSchema,
+  /** Pinned stable only: percent of traffic to the canary in this step. */
+  weight: percentage.optional(),
+  /** Tracked only: hold the canary at the step it reached. */
+  pause: bool.default(false),
+  /** The planned weights, increasing; `weight` must be one of them. */
+  steps: list(positiveInt(1, 100), "weights between 1 and 100")
+    .min(1, { error: "expected at least one planned weight (or leave steps out)" })
+    .optional(),
+  /** Promote: stable runs the candidate, the canary is removed. */
+  promote: bool.default(false),
+  gateway: gatewayRefSchema.optional(),
+  gates: gatesSchema.optional(),
+});
 
-const abTestSchema = mapping(
-  {
-    type: z.literal("abTest"),
-    a: versionSchema,
-    b: versionSchema,
-    /** Requests matching this go to B; everything else to A. Exactly one of header or cookie. */
-    match: mapping(
-      {
-        header: mapping(
-          {
-            name: text("an HTTP header name").regex(/^[A-Za-z0-9-]+$/, { error: "expected an HTTP header name: letters, digits and '-'" }),
-            value: nonEmpty("a header value"),
-          },
-          "name, value",
-        ).optional(),
-        cookie: mapping(
-          {
-            name: text("a cookie name").regex(/^[A-Za-z0-9_-]+$/, { error: "expected a cookie name: letters, digits, '_' and '-'" }),
-            value: text("a cookie value").regex(/^[A-Za-z0-9_.-]+$/, {
-              error: "expected a cookie value: letters, digits, '_', '.' and '-'",
-            }),
-          },
-          "name, value",
-        ).optional(),
-      },
-      "header or cookie",
-    ),
-    /** Replicas of B; A runs `replicas`. */
-    bReplicas: positiveInt(1, 1000).optional(),
-    /** Tracked only (neither pinned): B won, A takes B's image. */
-    promote: bool.default(false),
-    /** @default the stack's Gateway (rollout:traffic) */
-    gateway: gatewayRefSchema.optional(),
-  },
-  "type, a, b, match, bReplicas, promote, gateway",
-);
+const abTestSchema = unionMember({
+  type: z.literal("abTest"),
+  a: versionSchema,
+  b: versionSchema,
+  /** Requests matching this go to B; everything else to A. Exactly one of header or cookie. */
+  match: mapping(
+    {
+      header: mapping(
+        {
+          name: text("an HTTP header name").regex(/^[A-Za-z0-9-]+$/, { error: "expected an HTTP header name: letters, digits and '-'" }),
+          value: nonEmpty("a header value"),
+        },
+        "name, value",
+      ).optional(),
+      cookie: mapping(
+        {
+          name: text("a cookie name").regex(/^[A-Za-z0-9_-]+$/, { error: "expected a cookie name: letters, digits, '_' and '-'" }),
+          value: text("a cookie value").regex(/^[A-Za-z0-9_.-]+$/, {
+            error: "expected a cookie value: letters, digits, '_', '.' and '-'",
+          }),
+        },
+        "name, value",
+      ).optional(),
+    },
+    "header or cookie",
+  ),
+  /** Replicas of B; A runs `replicas`. */
+  bReplicas: positiveInt(1, 1000).optional(),
+  /** Tracked only (neither pinned): B won, A takes B's image. */
+  promote: bool.default(false),
+  /** @default the stack's Gateway (rollout:traffic) */
+  gateway: gatewayRefSchema.optional(),
+});
 
 const strategySchema = (env: Environment) =>
   z.discriminatedUnion("type", [recreateSchema, rollingSchema(env), blueGreenSchema, canarySchema, abTestSchema], {

@@ -1205,6 +1205,30 @@ describe("config/schema: the message of each value type", () => {
     ],
     ["a name that is a number", { name: 5 }, ["rollout:apps[0].name: expected a DNS label, got 5"]],
     [
+      "an httpGet that is not a mapping",
+      { probes: { readiness: { httpGet: "/ready" } } },
+      ['rollout:apps[0].probes.readiness.httpGet: expected a mapping (path, port), got "/ready"'],
+    ],
+    [
+      "a shell form in args, with the image's entrypoint",
+      { args: ["sh", "-c", "node server.js"] },
+      [
+        'rollout:apps[0].args: expected the exec form (["/app", "--flag"]) or a script starting with \'exec \': with \'sh -c\' the shell is PID 1 and does not forward SIGTERM, so the app is killed after the grace period, got ["sh","-c","node server.js"]',
+      ],
+    ],
+    [
+      "a PDB that blocks the HPA's minimum of 1 (3 replicas would allow it)",
+      { replicas: 3, hpa: { minReplicas: 1, maxReplicas: 3 }, pdb: { minAvailable: 1 } },
+      [
+        "rollout:apps[0].pdb.minAvailable: expected a budget that still allows one voluntary eviction with 1 replica(s); this one blocks node drains forever, got 1",
+      ],
+    ],
+    [
+      "an HPA minimum of 0 is reported once; the PDB is checked against replicas",
+      { replicas: 3, hpa: { minReplicas: 0, maxReplicas: 3 }, pdb: { minAvailable: 1 } },
+      ["rollout:apps[0].hpa.minReplicas: expected an integer >= 1, got 0"],
+    ],
+    [
       "a tag instead of a digest on an init container",
       { initContainers: [{ name: "i", image: "x:1", command: ["/i"] }] },
       [
