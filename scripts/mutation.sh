@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Mutation testing (Stryker with its mocha runner). Slow: not part of scripts/test.sh.
 #   bash scripts/mutation.sh                 # config/ and lib/ (stryker.config.json's "mutate")
-#   bash scripts/mutation.sh strategies workloads components   # other folders of the program
+#   bash scripts/mutation.sh strategies workloads   # other folders of the program
+#   bash scripts/mutation.sh components      # components/, with the mock-runtime suites (stryker.components.mjs)
 #   bash scripts/mutation.sh policy          # the policy pack, with its own tests
 # Prints Stryker's per-file table and the score per directory (reports/mutation/*.json).
 set -euo pipefail
@@ -31,6 +32,12 @@ per_directory() {
 if [ "${1:-}" = "policy" ]; then
   (cd policy && nice -n 10 "$stryker" run stryker.config.json)
   per_directory "$PWD/policy/reports/mutation/mutation.json"
+  exit 0
+fi
+if [ "${1:-}" = "components" ]; then
+  [ $# -eq 1 ] || { echo "components runs alone (its tests are the mock-runtime suites)" >&2; exit 2; }
+  nice -n 10 "$stryker" run stryker.components.mjs
+  per_directory "$PWD/reports/mutation/components.json"
   exit 0
 fi
 args=()
