@@ -71,6 +71,9 @@ fi
 
 # --- the Kubernetes provider ----------------------------------------------------
 if [ "$FORCE" = 1 ] || ! provider_ok; then
+  # `go list -m` prints an empty Dir (and exits 0) for a module not yet in the module cache: download it first.
+  (cd "${SCRIPT_DIR}/toolchain/kubernetes-provider" && go mod download github.com/pulumi/pulumi-kubernetes/provider/v4) ||
+    die "go mod download of the provider module failed"
   PROV_DIR="$(cd "${SCRIPT_DIR}/toolchain/kubernetes-provider" && go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
   [ -d "$PROV_DIR/cmd/pulumi-resource-kubernetes" ] || die "provider module not in the module cache: $PROV_DIR"
   # The module zip lacks the generated embed files its main package needs: prepare them.
