@@ -8,8 +8,12 @@ export const digestA = `sha256:${"a".repeat(64)}`;
 export const digestB = `sha256:${"b".repeat(64)}`;
 
 const renders = new Map<string, Promise<RenderResult>>();
-/** The committed stack, rendered once per test run. */
+// Under Stryker every test renders for itself: its per-test coverage would credit a shared render to
+// the first test that asked for it, and a mutant would then run only that test, not the ones that check it.
+const shareRenders = process.env.STRYKER_MUTATOR_WORKER === undefined;
+/** The committed stack, rendered once per test run (once per test under Stryker). */
 export function renderCommitted(stack: string): Promise<RenderResult> {
+  if (!shareRenders) return renderStack(projectDir, stack, sha);
   if (!renders.has(stack)) renders.set(stack, renderStack(projectDir, stack, sha));
   return renders.get(stack)!;
 }
