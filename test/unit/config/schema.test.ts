@@ -1161,6 +1161,23 @@ describe("config/schema: defaults applied", () => {
   });
 });
 
+describe("config/schema: the message of each value type at the stack level", () => {
+  it("a GCP project and region that are not strings", () => {
+    assert.deepEqual(C({ project: 5, region: 7 }), [
+      "rollout:cluster.project: expected a GCP project ID, got 5",
+      "rollout:cluster.region: expected a GCP region, got 7",
+    ]);
+  });
+  it("a registry that is not a mapping, and a location that is not a string", () => {
+    assert.deepEqual(p({ ...staging, "rollout:registry": "x" }, "staging"), [
+      'rollout:registry: expected a mapping (repository, location, immutableTags, keepVersions, deleteUntaggedAfterDays), got "x"',
+    ]);
+    assert.deepEqual(p({ ...staging, "rollout:registry": { location: 3 } }, "staging"), [
+      "rollout:registry.location: expected an Artifact Registry location, got 3",
+    ]);
+  });
+});
+
 describe("config/schema: the message of each value type", () => {
   const typeCases: [string, Record<string, unknown>, string[]][] = [
     ["a quoted integer", { replicas: "3" }, ['rollout:apps[0].replicas: expected an integer between 1 and 1000, got "3"']],
@@ -1204,6 +1221,15 @@ describe("config/schema: the message of each value type", () => {
       ['rollout:apps[0].probes.liveness: expected exactly one of httpGet, tcpSocket, exec, got ["tcpSocket","exec"]'],
     ],
     ["a name that is a number", { name: 5 }, ["rollout:apps[0].name: expected a DNS label, got 5"]],
+    [
+      "a tcpSocket or exec that is not a mapping",
+      { probes: { readiness: { tcpSocket: "x" }, liveness: { exec: "x" } } },
+      [
+        'rollout:apps[0].probes.readiness.tcpSocket: expected a mapping (port), got "x"',
+        'rollout:apps[0].probes.liveness.exec: expected a mapping (command), got "x"',
+      ],
+    ],
+    ["a tcpSocket with its port", { probes: { readiness: { tcpSocket: { port: 8080 } } } }, []],
     [
       "an httpGet that is not a mapping",
       { probes: { readiness: { httpGet: "/ready" } } },
