@@ -36,7 +36,8 @@ async function prune(inputs: Record<string, any>): Promise<string[]> {
   return gone;
 }
 
-const pruner: pulumi.dynamic.ResourceProvider = {
+/** The pruner's dynamic provider (exported for its unit tests, which call it as the engine would). */
+export const pruner: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     return { id: `${inputs.namespace}/${inputs.app}-config-revisions`, outs: { ...inputs, pruned: await prune(inputs) } };
   },

@@ -81,7 +81,8 @@ function kubectlError(e: unknown): string {
   return String((e as { stderr?: string }).stderr || (e as Error).message).trim();
 }
 
-const gateProvider: pulumi.dynamic.ResourceProvider = {
+/** The gate's dynamic provider (exported for its unit tests, which call it as the engine would). */
+export const gateProvider: pulumi.dynamic.ResourceProvider = {
   async create(inputs) {
     await runChecks(inputs);
     return { id: `${inputs.namespace}/${inputs.service}@${inputs.candidate}`, outs: { ...inputs, passedAt: new Date().toISOString() } };
