@@ -18,6 +18,10 @@ export interface RecordedResource {
   readonly retainOnDelete: boolean;
   readonly ignoreChanges: string[];
   readonly deleteBeforeReplace: boolean;
+  /** The logical names the resource also answers to (aliases given by name or URN). */
+  readonly aliases: string[];
+  /** The explicit provider's logical name, if one was given. */
+  readonly provider?: string;
 }
 
 export interface OfflineOptions {
@@ -139,6 +143,7 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
           retainOnDelete: false,
           ignoreChanges: [],
           deleteBeforeReplace: false,
+          aliases: [],
         });
         return { id: `${args.name}-id`, state };
       },
@@ -163,6 +168,11 @@ export async function runOffline(raw: Record<string, unknown>, stackName: string
         retainOnDelete: t.opts.retainOnDelete === true,
         ignoreChanges: t.opts.ignoreChanges ?? [],
         deleteBeforeReplace: (t.opts as pulumi.CustomResourceOptions).deleteBeforeReplace === true,
+        // The SDKs add type-only aliases (old API versions); those carry no name and are left out.
+        aliases: (t.opts.aliases ?? []).flatMap((a) =>
+          typeof a === "string" ? [a] : (a as pulumi.Alias).name !== undefined ? [String((a as pulumi.Alias).name)] : [],
+        ),
+        provider: (t.opts as pulumi.CustomResourceOptions).provider ? nameOf((t.opts as pulumi.CustomResourceOptions).provider) : undefined,
       });
       return undefined;
     });
