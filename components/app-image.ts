@@ -69,6 +69,7 @@ export class AppImage extends pulumi.ComponentResource {
         break;
       }
       case "promote": {
+        const pullers = args.pullers ?? [];
         const source = new pulumi.StackReference(`${name}-source`, { name: config.fromStack }, { parent: this });
         const commit = source.requireOutput("imageCommit").apply((v) => String(v));
         ref = pulumi.all([source.requireOutput("image"), commit]).apply(([v, c]) => {
@@ -77,12 +78,16 @@ export class AppImage extends pulumi.ComponentResource {
               `${config.fromStack} runs commit ${c}, but this update must deploy ${args.expectCommit}: deploy that commit to ${config.fromStack} first`,
             );
           }
-          return pinnedImage(String(v), `${config.fromStack} output 'image'`).ref;
+          const pinned = pinnedImage(String(v), `${config.fromStack} output 'image'`).ref;
+          // Pull is granted on the image's own repository. An image outside Artifact Registry fails
+          // here, in the reference every workload reads, so no workload is given an image its nodes cannot pull.
+          if (pullers.length > 0) requireRepository(pinned);
+          return pinned;
         });
         this.commit = commit;
         // The promoted digest stays in its repository (a copy would be another artifact): the
         // pullers get read access to that one repository.
-        (args.pullers ?? []).forEach((member, i) => {
+        pullers.forEach((member, i) => {
           const repo = ref.apply(requireRepository);
           new gcp.artifactregistry.RepositoryIamMember(
             `${name}-promoted-reader-${i}`,

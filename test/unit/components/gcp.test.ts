@@ -5,6 +5,7 @@
 import { strict as assert } from "assert";
 import type { RecordedResource } from "../../../tools/offline";
 import { runOffline } from "../../../tools/offline";
+import { appAccountId } from "../../../components/app-identity";
 import { committedConfig, one, ofType, projectDir, renderCommitted, sha, T } from "../../support/stacks";
 
 const view = (r: RecordedResource) => ({ parent: r.parent, dependsOn: r.dependsOn, protect: r.protect, props: r.props });
@@ -252,5 +253,169 @@ describe("ImageRegistry", () => {
     const reader = one(r, T.repoIam, "staging-registry-reader-0").props;
     assert.deepEqual([reader.location, reader.repository], ["europe", "imgs"]);
     assert.equal(one(r, T.image).props.imageName, `europe-docker.pkg.dev/acme-rollout-staging/imgs/okeydokey:${sha}`);
+  });
+});
+
+describe("AppGoogleIdentity", () => {
+  it("one account per app, which only the app's Kubernetes ServiceAccount may act as", async () => {
+    const r = await renderCommitted("production");
+    assert.deepEqual(one(r, T.gsa, "demo-identity-gsa").props, {
+      accountId: "production-demo",
+      displayName: "App demo in production",
+      project: "acme-rollout-prod",
+    });
+    assert.deepEqual(one(r, "gcp:serviceaccount/iAMMember:IAMMember").props, {
+      member: "serviceAccount:acme-rollout-prod.svc.id.goog[production-demo/demo]",
+      role: "roles/iam.workloadIdentityUser",
+      serviceAccountId: "projects/acme-rollout-prod/serviceAccounts/production-demo@acme-rollout-prod.iam.gserviceaccount.com",
+    });
+  });
+
+  it("a name over 30 characters is cut to 23 and made unique by 6 hex of its sha256 (sha256sum of the full name), a cut dash dropped", () => {
+    // echo -n production-payments-reconciliation | sha256sum  -> c532fa...
+    assert.equal(appAccountId({ app: "payments-reconciliation", environment: "production" }), "production-payments-rec-c532fa");
+    // echo -n production-abcdefghijk-lmnopqrstuvwxyz | sha256sum -> c22d22...; the 23rd character is a dash
+    assert.equal(appAccountId({ app: "abcdefghijk-lmnopqrstuvwxyz", environment: "production" }), "production-abcdefghijk-c22d22");
+    // Exactly 30 characters is kept whole; 31 is cut.
+    assert.equal(appAccountId({ app: "a".repeat(19), environment: "production" }), `production-${"a".repeat(19)}`);
+    assert.match(
+      appAccountId({ app: "a".repeat(20), environment: "production" }),
+      new RegExp(`^production-${"a".repeat(12)}-[0-9a-f]{6}$`),
+    );
+  });
+});
+
+describe("CdAccess: the CI service account", () => {
+  it("pushes to this stack's repository and reads cluster credentials, nothing else", async () => {
+    const r = await renderCommitted("staging");
+    const member = "serviceAccount:staging-cd-ci@acme-rollout-staging.iam.gserviceaccount.com";
+    assert.deepEqual(one(r, T.gsa, "staging-cd-ci").props, {
+      accountId: "staging-cd-ci",
+      displayName: "CI/CD: pushes images, rolls out releases",
+      project: "acme-rollout-staging",
+    });
+    assert.deepEqual(one(r, T.repoIam, "staging-cd-ci-writer").props, {
+      location: "europe-west1",
+      member,
+      project: "acme-rollout-staging",
+      repository: "rollout",
+      role: "roles/artifactregistry.writer",
+    });
+    assert.deepEqual(one(r, T.projectIam, "staging-cd-ci-cluster-viewer").props, {
+      member,
+      project: "acme-rollout-staging",
+      role: "roles/container.clusterViewer",
+    });
+  });
+});
+
+describe("EnvironmentGateway: address and Google-managed certificate", () => {
+  const withHosts = (hostnames: string[]) =>
+    runOffline({ ...committedConfig("staging"), "rollout:traffic": { gateway: { hostnames } } }, "staging", { projectDir, gitSha: sha });
+
+  it("a global IPv4 address, one managed certificate for every hostname, and a map entry per hostname", async () => {
+    const r = await withHosts(["a.example.com", "b.example.com"]);
+    const project = "acme-rollout-staging";
+    assert.deepEqual(one(r, "gcp:compute/globalAddress:GlobalAddress").props, {
+      addressType: "EXTERNAL",
+      ipVersion: "IPV4",
+      name: "staging-gateway-address",
+      project,
+    });
+    assert.deepEqual(one(r, "gcp:certificatemanager/certificate:Certificate").props, {
+      managed: { domains: ["a.example.com", "b.example.com"] },
+      name: "staging-gateway-cert",
+      project,
+      scope: "DEFAULT",
+    });
+    assert.deepEqual(one(r, "gcp:certificatemanager/certificateMap:CertificateMap").props, { name: "staging-gateway-certmap", project });
+    assert.deepEqual(
+      ofType(r, "gcp:certificatemanager/certificateMapEntry:CertificateMapEntry").map((e) => [e.name, e.parent, e.props]),
+      ["a.example.com", "b.example.com"].map((hostname, i) => [
+        `staging-gateway-certmap-${i}`,
+        "staging-gateway",
+        {
+          certificates: ["staging-gateway-cert-id"],
+          hostname,
+          map: "staging-gateway-certmap",
+          name: `staging-gateway-certmap-${i}`,
+          project,
+        },
+      ]),
+    );
+  });
+
+  it("production protects the address and the certificate, which DNS and clients depend on", async () => {
+    const r = await renderCommitted("production");
+    const protects = (type: string) => ofType(r, type).map((x) => [x.name, x.protect]);
+    assert.deepEqual(protects("gcp:compute/globalAddress:GlobalAddress"), [["production-gateway-address", true]]);
+    assert.deepEqual(protects("gcp:certificatemanager/certificate:Certificate"), [["production-gateway-cert", true]]);
+    assert.deepEqual(protects("gcp:certificatemanager/certificateMap:CertificateMap"), [["production-gateway-certmap", true]]);
+  });
+});
+
+describe("AppImage: build", () => {
+  it("builds app/ once for the configured platform, tagged with the commit, pushing with a secret short-lived token", async () => {
+    const r = await renderCommitted("staging");
+    const img = one(r, T.image);
+    assert.equal(img.parent, "staging-image");
+    assert.deepEqual(img.props, {
+      build: {
+        args: { COMMIT: sha, VERSION: sha.slice(0, 12) },
+        context: `${projectDir}/app`,
+        dockerfile: `${projectDir}/app/Dockerfile`,
+        platform: "linux/amd64",
+      },
+      buildOnPreview: false,
+      imageName: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey:${sha}`,
+      registry: {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        value: { password: "mock-access-token", server: "europe-west1-docker.pkg.dev", username: "oauth2accesstoken" },
+      },
+      skipPush: false,
+    });
+  });
+
+  it("a Dockerfile and platform from config", async () => {
+    const base = committedConfig("staging");
+    const cfg = {
+      ...base,
+      "rollout:image": { ...(base["rollout:image"] as object), dockerfile: "build/Containerfile", platform: "linux/arm64" },
+    };
+    const b = one(await runOffline(cfg, "staging", { projectDir, gitSha: sha }), T.image).props.build;
+    assert.deepEqual([b.dockerfile, b.platform], [`${projectDir}/app/build/Containerfile`, "linux/arm64"]);
+  });
+});
+
+describe("AppImage: promote and prebuilt", () => {
+  const promote = (image: string) =>
+    runOffline(committedConfig("production"), "production", {
+      projectDir,
+      stackReferences: { "acme/rollout/staging": { image, imageCommit: 1234 } },
+    });
+
+  it("promotes the source stack's digest and commit (as a string), reading it through a reference named after the component", async () => {
+    const image = `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"e".repeat(64)}`;
+    const r = await promote(image);
+    assert.deepEqual([r.values.image, r.values.imageCommit], [image, "1234"]);
+    const ref = one(r, T.stackRef, "production-image-source");
+    assert.deepEqual([ref.parent, ref.props.name], ["production-image", "acme/rollout/staging"]);
+  });
+
+  it("refuses to promote an image outside Artifact Registry: production's nodes could not be granted pull on it", async () => {
+    const image = `docker.io/library/okeydokey@sha256:${"e".repeat(64)}`;
+    // The image reference itself fails (every workload reads it), not only the pull grant.
+    await assert.rejects(promote(image), (e: Error) => {
+      const expected = `promoted image '${image}': expected an Artifact Registry image (<location>-docker.pkg.dev/<project>/<repository>/...)`;
+      assert.ok(e.message.endsWith(expected), e.message);
+      return true;
+    });
+  });
+
+  it("a prebuilt image without a commit exports an empty commit, not 'undefined'", async () => {
+    const base = committedConfig("local");
+    const image = base["rollout:image"] as Record<string, unknown>;
+    const r = await runOffline({ ...base, "rollout:image": { source: "prebuilt", ref: image.ref } }, "local", { projectDir, gitSha: sha });
+    assert.deepEqual([r.values.image, r.values.imageCommit], [image.ref, ""]);
   });
 });
