@@ -412,6 +412,20 @@ describe("AppImage: promote and prebuilt", () => {
     });
   });
 
+  it("a promotion with no nodes to grant pull (a kubeconfig stack) takes an image from any registry", async () => {
+    const image = `docker.io/library/okeydokey@sha256:${"e".repeat(64)}`;
+    const r = await runOffline(
+      { ...committedConfig("local"), "rollout:image": { source: "promote", fromStack: "acme/rollout/ci" } },
+      "local",
+      {
+        projectDir,
+        stackReferences: { "acme/rollout/ci": { image, imageCommit: "abc" } },
+      },
+    );
+    assert.equal(one(r, T.deployment).props.spec.template.spec.containers[0].image, image);
+    assert.deepEqual(ofType(r, T.repoIam), []);
+  });
+
   it("a prebuilt image without a commit exports an empty commit, not 'undefined'", async () => {
     const base = committedConfig("local");
     const image = base["rollout:image"] as Record<string, unknown>;
