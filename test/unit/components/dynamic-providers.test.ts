@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
+import * as path from "path";
 import { pruner } from "../../../components/config-revisions";
 import { gateProvider } from "../../../components/gate";
 import { fakeKubectl, FakeKubectl, KubectlAnswer } from "../../support/fake-kubectl";
@@ -52,6 +53,7 @@ describe("gate provider: create and update run the checks", () => {
     assert.equal(fs.readFileSync(call[1], "utf8"), contents);
     assert.equal(fs.statSync(call[1]).mode & 0o777, 0o600);
     assert.deepEqual(call.slice(2), ["get", "--raw", proxy]);
+    fs.rmSync(path.dirname(call[1]), { recursive: true });
   });
 
   it("a failed attempt is retried, and the first passing attempt ends the check", async () => {

@@ -154,21 +154,3 @@ describe("a failed canary gate puts traffic back on stable", () => {
     assert.equal(one(rolling, T.deployment).props.metadata.annotations["pulumi.com/patchForce"], undefined);
   });
 });
-
-describe("ServiceAccounts mount no token", () => {
-  it("the CD agent's (it asks for short-lived tokens) and each app's, with the CD namespace's labels exactly", async () => {
-    const r = await runApps([{ name: "demo" }], "staging");
-    const accounts = Object.fromEntries(
-      ofType(r, T.serviceAccount).map((x) => [nameOf(x), [x.props.automountServiceAccountToken, x.props.metadata.labels]]),
-    );
-    const cdLabels = {
-      "app.kubernetes.io/managed-by": "pulumi",
-      "app.kubernetes.io/part-of": "rollout",
-      "app.kubernetes.io/component": "cd",
-    };
-    assert.deepEqual(Object.keys(accounts).sort(), ["cd/cd-agent", "staging-demo/demo"]);
-    assert.deepEqual(accounts["cd/cd-agent"], [false, cdLabels]);
-    assert.equal(accounts["staging-demo/demo"][0], false);
-    assert.deepEqual(one(r, T.namespace, "cd").props.metadata.labels, cdLabels);
-  });
-});

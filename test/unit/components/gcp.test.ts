@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import type { RecordedResource } from "../../../tools/offline";
 import { runOffline } from "../../../tools/offline";
 import { appAccountId } from "../../../components/app-identity";
-import { committedConfig, one, ofType, projectDir, renderCommitted, sha, T } from "../../support/stacks";
+import { committedConfig, one, ofType, projectDir, renderCommitted, sha, stagingImage, T } from "../../support/stacks";
 
 const view = (r: RecordedResource) => ({ parent: r.parent, dependsOn: r.dependsOn, protect: r.protect, props: r.props });
 const scopes = ["https://www.googleapis.com/auth/cloud-platform"];
@@ -96,21 +96,12 @@ describe("GkeCluster: the cluster", () => {
 
   const standard = (over: Record<string, unknown>, stack = "staging") => {
     const base = committedConfig(stack);
-    return runOffline(
-      { ...base, "rollout:cluster": { ...(base["rollout:cluster"] as object), mode: "standard", ...over } },
-      stack,
-      stack === "production"
-        ? {
-            projectDir,
-            stackReferences: {
-              "acme/rollout/staging": {
-                image: `europe-west1-docker.pkg.dev/acme-rollout-staging/rollout/okeydokey@sha256:${"a".repeat(64)}`,
-                imageCommit: sha,
-              },
-            },
-          }
-        : { projectDir, gitSha: sha },
-    );
+    // Staging builds (with gitSha); production promotes staging's image (the reference).
+    return runOffline({ ...base, "rollout:cluster": { ...(base["rollout:cluster"] as object), mode: "standard", ...over } }, stack, {
+      projectDir,
+      gitSha: sha,
+      stackReferences: { "acme/rollout/staging": { image: stagingImage, imageCommit: sha } },
+    });
   };
   const pool = (over: Record<string, unknown>, cluster: string) => ({
     autoscaling: { minNodeCount: 1, maxNodeCount: 3 },

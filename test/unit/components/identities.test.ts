@@ -1,7 +1,7 @@
 // The namespaces, ServiceAccounts and the CD binding of a stack, by exact value: who may act where
 // is security-relevant, so nothing here is checked by a partial match.
 import { strict as assert } from "assert";
-import { one, renderCommitted, T } from "../../support/stacks";
+import { ofType, one, renderCommitted, T } from "../../support/stacks";
 
 const cdLabels = { "app.kubernetes.io/component": "cd", "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/part-of": "rollout" };
 const appLabels = {
@@ -48,6 +48,12 @@ describe("identities: staging", () => {
 
   it("CD: its own namespace and agent, and in the app's namespace only a Role bound to the agent and the CI account", async () => {
     const r = await renderCommitted("staging");
+    assert.deepEqual(
+      ofType(r, T.serviceAccount)
+        .map((x) => `${x.props.metadata.namespace}/${x.props.metadata.name}`)
+        .sort(),
+      ["cd/cd-agent", "staging-demo/demo"],
+    );
     assert.deepEqual(one(r, T.namespace, "staging-cd-ns").props, {
       apiVersion: "v1",
       kind: "Namespace",
